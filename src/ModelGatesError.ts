@@ -1,0 +1,394 @@
+/**
+ * The errors of the ModelGates SDK.
+ *
+ * Every operation fails with a tagged union, so a program can handle exactly
+ * the failures it cares about with `Effect.catchTag` / `Effect.catchTags` and
+ * let the rest through. Errors that came from an HTTP status are named after
+ * the API's own error table; four more cover failures without a status.
+ *
+ * None of them ever holds the API key: request headers are never stored, and
+ * response headers that could carry credentials are redacted.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+
+const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504, 524, 529])
+
+/**
+ * Whether an HTTP status is worth retrying: 408, 429, 500, 502, 503, 504,
+ * 524 and 529.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRetryableStatus = (status: number): boolean => retryableStatuses.has(status)
+
+const JsonObject = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
+/**
+ * The fields every error that came with an HTTP status carries.
+ *
+ * - `status`: the HTTP status.
+ * - `message`: the API's message from the JSON envelope; otherwise the status
+ *   and the start of the body.
+ * - `body`: the raw response body, cut at 10,000 characters.
+ * - `headers`: the response headers (credentials redacted).
+ * - `retryAfter`: how long the server asked to wait, from `retry-after-ms` or
+ *   `Retry-After` (seconds or an HTTP date).
+ * - `code`, `metadata`, `userId`: from the JSON envelope, `null` without it.
+ * - `url`: the URL that was requested.
+ *
+ * @since 0.1.0
+ * @category fields
+ */
+export const StatusErrorFields = {
+  status: Schema.Int,
+  message: Schema.String,
+  body: Schema.String,
+  headers: Schema.Record({ key: Schema.String, value: Schema.String }),
+  retryAfter: Schema.OptionFromSelf(Schema.DurationFromSelf),
+  code: Schema.NullOr(Schema.Int),
+  metadata: Schema.NullOr(JsonObject),
+  userId: Schema.NullOr(Schema.String),
+  url: Schema.String
+}
+
+/**
+ * 401: the API key is missing, malformed or revoked. Retrying does not help.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnauthorizedResponseError
+  extends Schema.TaggedError<UnauthorizedResponseError>()("UnauthorizedResponseError", StatusErrorFields)
+{
+  /** @since 0.1.0 */
+  get isRetryable(): boolean {
+    return isRetryableStatus(this.status)
+  }
+}
+
+/**
+ * 402: the account has no credits left. Retrying never helps.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PaymentRequiredResponseError
+  extends Schema.TaggedError<PaymentRequiredResponseError>()("PaymentRequiredResponseError", StatusErrorFields)
+{
+  /** @since 0.1.0 */
+  get isRetryable(): boolean {
+    return isRetryableStatus(this.status)
+  }
+}
+
+/**
+ * 403: the key may not read this resource. On stored content this usually
+ * means the key is not an organisation admin's.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ForbiddenResponseError
+  extends Schema.TaggedError<ForbiddenResponseError>()("ForbiddenResponseError", StatusErrorFields)
+{
+  /** @since 0.1.0 */
+  get isRetryable(): boolean {
+    return isRetryableStatus(this.status)
+  }
+}
+
+/**
+ * 404: no such generation, or not yet. The metadata of a generation appears
+ * some time after it finishes, so a 404 right after a completion means "not
+ * yet"; on stored content it usually means logging was off.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NotFoundResponseError
+  extends Schema.TaggedError<NotFoundResponseError>()("NotFoundResponseError", StatusErrorFields)
+{
+  /** @since 0.1.0 */
+  get isRetryable(): boolean {
+    return isRetryableStatus(this.status)
+  }
+}
+
+/**
+ * 429: rate limited. `retryAfter` says how long the server asked to wait;
+ * quota-style limits may ask for hours.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TooManyRequestsResponseError
+  extends Schema.TaggedError<TooManyRequestsResponseError>()("TooManyRequestsResponseError", StatusErrorFields)
+{
+  /** @since 0.1.0 */
+  get isRetryable(): boolean {
+    return isRetryableStatus(this.status)
+  }
+}
+
+/**
+ * 500: the API failed. Worth retrying.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InternalServerResponseError
+  extends Schema.TaggedError<InternalServerResponseError>()("InternalServerResponseError", StatusErrorFields)
+{
+  /** @since 0.1.0 */
+  get isRetryable(): boolean {
+    return isRetryableStatus(this.status)
+  }
+}
+
+/**
+ * 502: the upstream provider failed. Worth retrying.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class BadGatewayResponseError
+  extends Schema.TaggedError<BadGatewayResponseError>()("BadGatewayResponseError", StatusErrorFields)
+{
+  /** @since 0.1.0 */
+  get isRetryable(): boolean {
+    return isRetryableStatus(this.status)
+  }
+}
+
+/**
+ * 524: the edge network timed out waiting for the API. Its body is usually an
+ * HTML page, not the JSON envelope. Worth retrying.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class EdgeNetworkTimeoutResponseError
+  extends Schema.TaggedError<EdgeNetworkTimeoutResponseError>()("EdgeNetworkTimeoutResponseError", StatusErrorFields)
+{
+  /** @since 0.1.0 */
+  get isRetryable(): boolean {
+    return isRetryableStatus(this.status)
+  }
+}
+
+/**
+ * 529: the provider is overloaded. Worth retrying.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ProviderOverloadedResponseError
+  extends Schema.TaggedError<ProviderOverloadedResponseError>()("ProviderOverloadedResponseError", StatusErrorFields)
+{
+  /** @since 0.1.0 */
+  get isRetryable(): boolean {
+    return isRetryableStatus(this.status)
+  }
+}
+
+/**
+ * Any other error status (408, 503, 418, …), or a declared status that the
+ * operation does not declare (a 403 on `getGeneration`). `isRetryable` follows
+ * the status.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ModelGatesDefaultError
+  extends Schema.TaggedError<ModelGatesDefaultError>()("ModelGatesDefaultError", StatusErrorFields)
+{
+  /** @since 0.1.0 */
+  get isRetryable(): boolean {
+    return isRetryableStatus(this.status)
+  }
+}
+
+/**
+ * The request never got a complete response: the connection was refused or
+ * reset, the host did not resolve, or the body was cut off. Worth retrying.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ConnectionError extends Schema.TaggedError<ConnectionError>()("ConnectionError", {
+  message: Schema.String,
+  url: Schema.String
+}) {
+  /** @since 0.1.0 */
+  get isRetryable(): boolean {
+    return true
+  }
+}
+
+/**
+ * An attempt ran past its timeout (sending, reading the body and decoding it,
+ * all included). Worth retrying.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RequestTimeoutError extends Schema.TaggedError<RequestTimeoutError>()("RequestTimeoutError", {
+  message: Schema.String,
+  url: Schema.String,
+  timeout: Schema.DurationFromSelf
+}) {
+  /** @since 0.1.0 */
+  get isRetryable(): boolean {
+    return true
+  }
+}
+
+/**
+ * A successful status whose body is not JSON, or not the documented shape.
+ * `message` names the offending field's path in wire names
+ * (`data.total_cost`). Not retried: the same body would come back.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ResponseValidationError extends Schema.TaggedError<ResponseValidationError>()("ResponseValidationError", {
+  message: Schema.String,
+  path: Schema.String,
+  status: Schema.Int,
+  body: Schema.String,
+  headers: Schema.Record({ key: Schema.String, value: Schema.String }),
+  url: Schema.String
+}) {
+  /** @since 0.1.0 */
+  get isRetryable(): boolean {
+    return false
+  }
+}
+
+/**
+ * The caller's input cannot be sent: an empty or overlong id, or a header
+ * value with a line break or another control character. Raised before any
+ * I/O. `field` names the offending input.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>()("InvalidRequestError", {
+  message: Schema.String,
+  field: Schema.String
+}) {
+  /** @since 0.1.0 */
+  get isRetryable(): boolean {
+    return false
+  }
+}
+
+/**
+ * The failures that come without an HTTP status, shared by every operation.
+ *
+ * @since 0.1.0
+ * @category unions
+ */
+export type TransportError = ConnectionError | RequestTimeoutError | ResponseValidationError | InvalidRequestError
+
+/**
+ * The errors of `Generations.getGeneration`.
+ *
+ * @since 0.1.0
+ * @category unions
+ */
+export type GetGenerationError =
+  | UnauthorizedResponseError
+  | PaymentRequiredResponseError
+  | NotFoundResponseError
+  | TooManyRequestsResponseError
+  | InternalServerResponseError
+  | BadGatewayResponseError
+  | EdgeNetworkTimeoutResponseError
+  | ProviderOverloadedResponseError
+  | ModelGatesDefaultError
+  | TransportError
+
+/**
+ * @since 0.1.0
+ * @category unions
+ */
+export const GetGenerationError = Schema.Union(
+  UnauthorizedResponseError,
+  PaymentRequiredResponseError,
+  NotFoundResponseError,
+  TooManyRequestsResponseError,
+  InternalServerResponseError,
+  BadGatewayResponseError,
+  EdgeNetworkTimeoutResponseError,
+  ProviderOverloadedResponseError,
+  ModelGatesDefaultError,
+  ConnectionError,
+  RequestTimeoutError,
+  ResponseValidationError,
+  InvalidRequestError
+)
+
+/**
+ * The errors of `Generations.listGenerationContent`: like
+ * {@link GetGenerationError}, with 403 in place of 402.
+ *
+ * @since 0.1.0
+ * @category unions
+ */
+export type ListGenerationContentError =
+  | UnauthorizedResponseError
+  | ForbiddenResponseError
+  | NotFoundResponseError
+  | TooManyRequestsResponseError
+  | InternalServerResponseError
+  | BadGatewayResponseError
+  | EdgeNetworkTimeoutResponseError
+  | ProviderOverloadedResponseError
+  | ModelGatesDefaultError
+  | TransportError
+
+/**
+ * @since 0.1.0
+ * @category unions
+ */
+export const ListGenerationContentError = Schema.Union(
+  UnauthorizedResponseError,
+  ForbiddenResponseError,
+  NotFoundResponseError,
+  TooManyRequestsResponseError,
+  InternalServerResponseError,
+  BadGatewayResponseError,
+  EdgeNetworkTimeoutResponseError,
+  ProviderOverloadedResponseError,
+  ModelGatesDefaultError,
+  ConnectionError,
+  RequestTimeoutError,
+  ResponseValidationError,
+  InvalidRequestError
+)
+
+/**
+ * Every error the SDK can fail with. Retry policies are schedules over it.
+ *
+ * @since 0.1.0
+ * @category unions
+ */
+export type ModelGatesError = GetGenerationError | ListGenerationContentError
+
+/**
+ * @since 0.1.0
+ * @category unions
+ */
+export const ModelGatesError = Schema.Union(...GetGenerationError.members, ForbiddenResponseError)
+
+/**
+ * An error that came with an HTTP status.
+ *
+ * @since 0.1.0
+ * @category unions
+ */
+export type StatusError = Extract<ModelGatesError, { readonly status: number; readonly retryAfter: unknown }>
