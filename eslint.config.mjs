@@ -46,11 +46,11 @@ export default tseslint.config(
     rules: {
       "@effect/no-import-from-barrel-package": ["error", { packageNames: ["effect", "@effect/platform"] }],
       "no-restricted-globals": ["error", "setTimeout", "setInterval"],
-      "no-restricted-properties": ["error",
-        { object: "Date", property: "now", message: "Use Clock" },
-        { object: "JSON", property: "parse", message: "Decode with Schema" },
-        { object: "process", property: "env", message: "Read through Config" }
-      ]
+      "no-restricted-properties": ["error", { object: "Date", property: "now", message: "Use Clock" }, {
+        object: "JSON",
+        property: "parse",
+        message: "Decode with Schema"
+      }, { object: "process", property: "env", message: "Read through Config" }]
     }
   },
   {

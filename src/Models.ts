@@ -14,15 +14,15 @@ import * as Schema from "effect/Schema"
 
 // A field the API describes as required but nullable. The live service omits
 // some of them, so a missing key reads as `null`; encoding always writes it.
-const nullable = <S extends Schema.Schema.Any>(schema: S, key: string) =>
+const nullable = <S extends Schema.Schema.Any, const Key extends string>(schema: S, key: Key) =>
   Schema.optionalWith(Schema.NullOr(schema), { default: () => null }).pipe(Schema.fromKey(key))
 
 // A field that is optional and not nullable on the wire. A stray `null` is
 // read as absent rather than failing the whole body.
-const optional = <S extends Schema.Schema.Any>(schema: S, key: string) =>
+const optional = <S extends Schema.Schema.Any, const Key extends string>(schema: S, key: Key) =>
   Schema.optionalWith(schema, { nullable: true, exact: true }).pipe(Schema.fromKey(key))
 
-const required = <S extends Schema.Schema.Any>(schema: S, key: string) =>
+const required = <S extends Schema.Schema.Any, const Key extends string>(schema: S, key: Key) =>
   Schema.propertySignature(schema).pipe(Schema.fromKey(key))
 
 const openEnum = <const Literals extends ReadonlyArray<string>>(literals: Literals) =>
@@ -247,7 +247,7 @@ export class ProviderResponse extends Schema.Class<ProviderResponse>("@modelgate
   endpointId: optional(Schema.String, "endpoint_id"),
   id: optional(Schema.String, "id"),
   isByok: optional(Schema.Boolean, "is_byok"),
-  latency: optional(Schema.Number, "latency"),
+  latency: optional(Schema.Finite, "latency"),
   modelPermaslug: optional(Schema.String, "model_permaslug"),
   providerName: optional(ProviderName, "provider_name"),
   routedServiceTier: optional(ServiceTier, "routed_service_tier")
@@ -270,19 +270,19 @@ export class GenerationData extends Schema.Class<GenerationData>("@modelgates/ef
   model: required(Schema.String, "model"),
   origin: required(Schema.String, "origin"),
   isByok: required(Schema.Boolean, "is_byok"),
-  totalCost: required(Schema.Number, "total_cost"),
-  usage: required(Schema.Number, "usage"),
+  totalCost: required(Schema.Finite, "total_cost"),
+  usage: required(Schema.Finite, "usage"),
   dataRegion: required(DataRegion, "data_region"),
   apiType: nullable(ApiType, "api_type"),
   appId: nullable(Schema.Int, "app_id"),
-  cacheDiscount: nullable(Schema.Number, "cache_discount"),
+  cacheDiscount: nullable(Schema.Finite, "cache_discount"),
   cancelled: nullable(Schema.Boolean, "cancelled"),
   externalUser: nullable(Schema.String, "external_user"),
   finishReason: nullable(Schema.String, "finish_reason"),
-  generationTime: nullable(Schema.Number, "generation_time"),
+  generationTime: nullable(Schema.Finite, "generation_time"),
   httpReferer: nullable(Schema.String, "http_referer"),
-  latency: nullable(Schema.Number, "latency"),
-  moderationLatency: nullable(Schema.Number, "moderation_latency"),
+  latency: nullable(Schema.Finite, "latency"),
+  moderationLatency: nullable(Schema.Finite, "moderation_latency"),
   nativeFinishReason: nullable(Schema.String, "native_finish_reason"),
   nativeTokensCached: nullable(Schema.Int, "native_tokens_cached"),
   nativeTokensCompletion: nullable(Schema.Int, "native_tokens_completion"),
@@ -306,7 +306,7 @@ export class GenerationData extends Schema.Class<GenerationData>("@modelgates/ef
   tokensCompletion: nullable(Schema.Int, "tokens_completion"),
   tokensPrompt: nullable(Schema.Int, "tokens_prompt"),
   upstreamId: nullable(Schema.String, "upstream_id"),
-  upstreamInferenceCost: nullable(Schema.Number, "upstream_inference_cost"),
+  upstreamInferenceCost: nullable(Schema.Finite, "upstream_inference_cost"),
   userAgent: nullable(Schema.String, "user_agent"),
   webSearchEngine: nullable(Schema.String, "web_search_engine"),
   workspaceId: nullable(Schema.String, "workspace_id")

@@ -4,10 +4,12 @@
  */
 import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
 import type { HttpClientRequest } from "@effect/platform"
-import { Clock, Duration, Effect, Layer, Ref } from "effect"
+import type { Duration } from "effect"
+import { Clock, Effect, Layer, Ref } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { ModelGatesConfig } from "../../src/index.js"
 
 /** What the mock saw of one request. */
 export interface RecordedRequest {
@@ -109,5 +111,13 @@ export const makeMock = (script: (n: number, url: URL) => Reply) =>
 export const always = (reply: Reply) => makeMock(() => reply)
 
 /** A client that answers from a list, in order, repeating the last answer. */
-export const sequence = (...replies: ReadonlyArray<Reply>) =>
-  makeMock((n) => replies[Math.min(n, replies.length - 1)])
+export const sequence = (...replies: ReadonlyArray<Reply>) => makeMock((n) => replies[Math.min(n, replies.length - 1)])
+
+/** A fake key that tests search for in every rendering of an error. */
+export const secretKey = "sk-mg-v1-SECRET-4f1c9a7e2b8d"
+
+/** The SDK's layers over a mock: the mock's client and a config with the secret key. */
+export const layerWith = (
+  mock: { readonly layer: Layer.Layer<HttpClient.HttpClient> },
+  options: Partial<ModelGatesConfig.Options> = {}
+) => Layer.merge(mock.layer, ModelGatesConfig.layer({ apiKey: secretKey, ...options }))

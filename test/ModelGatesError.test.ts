@@ -1,0 +1,282 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Cause, Duration, Effect, Exit, Option, Schema, TestClock } from "effect"
+import * as util from "node:util"
+import { Generations, ModelGatesConfig, ModelGatesError, RetryPolicy } from "../src/index.js"
+import { always, fail, fixture, layerWith, respond, secretKey } from "./utils/MockHttp.js"
+
+const noRetry = { retryPolicy: RetryPolicy.none }
+
+const getError = (reply: ReturnType<typeof respond>) =>
+  Effect.gen(function*() {
+    const mock = yield* always(reply)
+    return yield* Generations.getGeneration({ id: "gen-1" }).pipe(Effect.flip, Effect.provide(layerWith(mock, noRetry)))
+  })
+
+const contentError = (reply: ReturnType<typeof respond>) =>
+  Effect.gen(function*() {
+    const mock = yield* always(reply)
+    return yield* Generations.listGenerationContent({ id: "gen-1" }).pipe(
+      Effect.flip,
+      Effect.provide(layerWith(mock, noRetry))
+    )
+  })
+
+const bodyFor = (status: number): string => {
+  if (status === 524) return fixture("error.524.html")
+  if ([401, 402, 403, 404, 429, 500, 502, 529].includes(status)) return fixture(`error.${status}.json`)
+  return JSON.stringify({ error: { code: status, message: `Status ${status}` } })
+}
+
+// status, the class on getGeneration, the class on listGenerationContent, retryable
+const table: ReadonlyArray<readonly [number, string, string, boolean]> = [
+  [401, "UnauthorizedResponseError", "UnauthorizedResponseError", false],
+  [402, "PaymentRequiredResponseError", "ModelGatesDefaultError", false],
+  [403, "ModelGatesDefaultError", "ForbiddenResponseError", false],
+  [404, "NotFoundResponseError", "NotFoundResponseError", false],
+  [408, "ModelGatesDefaultError", "ModelGatesDefaultError", true],
+  [418, "ModelGatesDefaultError", "ModelGatesDefaultError", false],
+  [429, "TooManyRequestsResponseError", "TooManyRequestsResponseError", true],
+  [500, "InternalServerResponseError", "InternalServerResponseError", true],
+  [502, "BadGatewayResponseError", "BadGatewayResponseError", true],
+  [503, "ModelGatesDefaultError", "ModelGatesDefaultError", true],
+  [504, "ModelGatesDefaultError", "ModelGatesDefaultError", true],
+  [524, "EdgeNetworkTimeoutResponseError", "EdgeNetworkTimeoutResponseError", true],
+  [529, "ProviderOverloadedResponseError", "ProviderOverloadedResponseError", true]
+]
+
+describe("ModelGatesError", () => {
+  describe("status mapping", () => {
+    for (const [status, getTag, contentTag, retryable] of table) {
+      it.effect(`${status} → ${getTag} on getGeneration, ${contentTag} on listGenerationContent`, () =>
+        Effect.gen(function*() {
+          const body = bodyFor(status)
+          const reply = respond(status, body, {
+            headers: { "content-type": status === 524 ? "text/html" : "application/json", "x-request-id": "r-1" }
+          })
+          const cases = [
+            [yield* getError(reply), getTag, "/generation?id=gen-1"],
+            [yield* contentError(reply), contentTag, "/generation/content?id=gen-1"]
+          ] as const
+          for (const [error, tag, path] of cases) {
+            expect(error._tag).toBe(tag)
+            expect(error.isRetryable).toBe(retryable)
+            if (!("status" in error) || error._tag === "ResponseValidationError") {
+              throw new Error(`expected a status error, got ${error._tag}`)
+            }
+            expect(error.status).toBe(status)
+            expect(error.body).toBe(body)
+            expect(error.headers["x-request-id"]).toBe("r-1")
+            expect(error.url).toBe(`https://modelgates.ai/api/v1${path}`)
+            expect(Schema.is(ModelGatesError.ModelGatesError)(error)).toBe(true)
+            if (status === 524) {
+              expect(error.code).toBeNull()
+              expect(error.metadata).toBeNull()
+              expect(error.message).toContain("524")
+              expect(error.message).toContain("A timeout occurred")
+            } else {
+              const envelope = JSON.parse(body)
+              expect(error.code).toBe(status)
+              expect(error.message).toBe(envelope.error.message)
+              expect(error.metadata).toEqual(envelope.error.metadata ?? null)
+              expect(error.userId).toBe(envelope.user_id ?? null)
+            }
+          }
+        }))
+    }
+
+    it.effect("a 402 carries the envelope's user id; a 429 its metadata", () =>
+      Effect.gen(function*() {
+        const payment = yield* getError(respond(402, fixture("error.402.json")))
+        expect(payment._tag).toBe("PaymentRequiredResponseError")
+        expect(payment._tag === "PaymentRequiredResponseError" && payment.userId).toBe("user_2x9")
+        const limited = yield* getError(respond(429, fixture("error.429.json")))
+        expect(limited._tag === "TooManyRequestsResponseError" && limited.metadata).toEqual({
+          headers: { "X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1763633790000" }
+        })
+      }))
+
+    it.effect("a non-JSON error body is quoted in the message, and the status decides the class", () =>
+      Effect.gen(function*() {
+        const error = yield* getError(respond(502, "<html><body>Bad gateway from the edge</body></html>"))
+        expect(error._tag).toBe("BadGatewayResponseError")
+        expect(error.message).toContain("502")
+        expect(error.message).toContain("Bad gateway from the edge")
+        const empty = yield* getError(respond(503, ""))
+        expect(empty._tag).toBe("ModelGatesDefaultError")
+        expect(empty.message).toContain("empty body")
+      }))
+
+    it.effect("the body kept in an error is cut at 10,000 characters", () =>
+      Effect.gen(function*() {
+        const error = yield* getError(respond(500, "x".repeat(50_000)))
+        expect(error._tag === "InternalServerResponseError" && error.body.length).toBe(10_000)
+        expect(error.message.length).toBeLessThan(400)
+      }))
+
+    it.effect("redirects that the client did not follow are default errors, not retried", () =>
+      Effect.gen(function*() {
+        const error = yield* getError(respond(301, "", { headers: { location: "https://elsewhere.example/" } }))
+        expect(error._tag).toBe("ModelGatesDefaultError")
+        expect(error.isRetryable).toBe(false)
+      }))
+  })
+
+  describe("retryAfter", () => {
+    it.effect("reads retry-after-ms first", () =>
+      Effect.gen(function*() {
+        const error = yield* getError(
+          respond(429, fixture("error.429.json"), { headers: { "retry-after-ms": "1500", "retry-after": "9" } })
+        )
+        expect(error._tag === "TooManyRequestsResponseError" && error.retryAfter).toEqual(
+          Option.some(Duration.millis(1500))
+        )
+      }))
+
+    it.effect("reads Retry-After in seconds", () =>
+      Effect.gen(function*() {
+        const error = yield* getError(respond(503, "", { headers: { "retry-after": "7" } }))
+        expect(error._tag === "ModelGatesDefaultError" && error.retryAfter).toEqual(Option.some(Duration.seconds(7)))
+      }))
+
+    it.effect("reads Retry-After as an HTTP date, relative to the Clock", () =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(Date.parse("2026-11-25T10:00:00Z"))
+        const error = yield* getError(
+          respond(429, fixture("error.429.json"), { headers: { "retry-after": "Wed, 25 Nov 2026 10:00:42 GMT" } })
+        )
+        expect(error._tag === "TooManyRequestsResponseError" && error.retryAfter).toEqual(
+          Option.some(Duration.seconds(42))
+        )
+        const past = yield* getError(
+          respond(429, fixture("error.429.json"), { headers: { "retry-after": "Wed, 25 Nov 2026 09:00:00 GMT" } })
+        )
+        expect(past._tag === "TooManyRequestsResponseError" && past.retryAfter).toEqual(Option.some(Duration.zero))
+      }))
+
+    it.effect("ignores what it cannot read", () =>
+      Effect.gen(function*() {
+        const error = yield* getError(respond(429, fixture("error.429.json"), { headers: { "retry-after": "soon" } }))
+        expect(error._tag === "TooManyRequestsResponseError" && error.retryAfter).toEqual(Option.none())
+        const none = yield* getError(respond(429, fixture("error.429.json")))
+        expect(none._tag === "TooManyRequestsResponseError" && none.retryAfter).toEqual(Option.none())
+      }))
+  })
+
+  describe("failures without a status", () => {
+    it.effect("a 200 whose body is not JSON is a ResponseValidationError", () =>
+      Effect.gen(function*() {
+        const error = yield* getError(respond(200, "<html>maintenance</html>"))
+        expect(error._tag).toBe("ResponseValidationError")
+        expect(error.isRetryable).toBe(false)
+        expect(error.message).toContain("GenerationResponse")
+        expect(error._tag === "ResponseValidationError" && error.body).toBe("<html>maintenance</html>")
+      }))
+
+    it.effect("a 200 of the wrong shape names the offending field's path", () =>
+      Effect.gen(function*() {
+        const body = JSON.parse(fixture("generation.full.json"))
+        body.data.total_cost = "0.01"
+        const error = yield* getError(respond(200, body))
+        expect(error._tag).toBe("ResponseValidationError")
+        expect(error._tag === "ResponseValidationError" && error.path).toBe("data.total_cost")
+        expect(error.message).toContain("data.total_cost")
+        body.data.total_cost = 0.01
+        body.data.provider_responses[1].status = "ok"
+        const nested = yield* getError(respond(200, body))
+        expect(nested.message).toContain("data.provider_responses.1.status")
+        const content = yield* contentError(respond(200, { data: { input: { prompt: 1 }, output: {} } }))
+        expect(content._tag).toBe("ResponseValidationError")
+        expect(content.message).toContain("GenerationContentResponse")
+      }))
+
+    it.effect("a transport failure is a ConnectionError, retryable, with the cause's message", () =>
+      Effect.gen(function*() {
+        const mock = yield* always(fail("connect ECONNREFUSED 127.0.0.1:9"))
+        const error = yield* Generations.getGeneration({ id: "gen-1" }).pipe(
+          Effect.flip,
+          Effect.provide(layerWith(mock, noRetry))
+        )
+        expect(error._tag).toBe("ConnectionError")
+        expect(error.isRetryable).toBe(true)
+        expect(error.message).toContain("ECONNREFUSED")
+      }))
+  })
+
+  describe("the API key never leaks", () => {
+    const renderings = (error: unknown): ReadonlyArray<string> => [
+      String(error),
+      error instanceof Error ? error.message : "",
+      error instanceof Error ? error.stack ?? "" : "",
+      JSON.stringify(error),
+      util.inspect(error, { depth: 10 }),
+      Cause.pretty(Cause.fail(error))
+    ]
+
+    it.effect("in no error of any kind, in any form", () =>
+      Effect.gen(function*() {
+        const errors: Array<unknown> = []
+        for (const [status] of table) {
+          errors.push(yield* getError(respond(status, bodyFor(status), { headers: { "set-cookie": secretKey } })))
+        }
+        errors.push(yield* getError(respond(200, "not json")))
+        // a server that echoes the request's Authorization header back
+        errors.push(yield* getError(respond(401, "", { headers: { authorization: `Bearer ${secretKey}` } })))
+        const refused = yield* always(fail("socket hang up"))
+        errors.push(
+          yield* Generations.getGeneration({ id: "gen-1" }).pipe(
+            Effect.flip,
+            Effect.provide(layerWith(refused, noRetry))
+          )
+        )
+        const slow = yield* always(respond(200, fixture("generation.full.json"), { delay: "1 minute" }))
+        const fiber = yield* Generations.getGeneration({ id: "gen-1" }, { timeout: "1 second" }).pipe(
+          Effect.flip,
+          Effect.provide(layerWith(slow, noRetry)),
+          Effect.fork
+        )
+        yield* TestClock.adjust("2 seconds")
+        errors.push(
+          yield* fiber.await.pipe(Effect.flatMap(Exit.match({ onFailure: Effect.die, onSuccess: Effect.succeed })))
+        )
+        errors.push(
+          yield* Generations.getGeneration({ id: "" }).pipe(Effect.flip, Effect.provide(layerWith(slow, noRetry)))
+        )
+        const configError = yield* Effect.flip(ModelGatesConfig.make({ apiKey: `${secretKey}\n` }))
+        errors.push(configError)
+        expect(errors.map((error) => (error as { _tag: string })._tag)).toContain("RequestTimeoutError")
+        for (const error of errors) {
+          for (const text of renderings(error)) {
+            expect(text).not.toContain(secretKey)
+            expect(text).not.toContain("SECRET")
+          }
+        }
+      }))
+  })
+
+  it("catchTags over GetGenerationError is exhaustive and type-checked", () => {
+    const program = Generations.getGeneration({ id: "gen-1" }).pipe(
+      Effect.catchTags({
+        UnauthorizedResponseError: () => Effect.succeed("401"),
+        PaymentRequiredResponseError: () => Effect.succeed("402"),
+        NotFoundResponseError: () => Effect.succeed("404"),
+        TooManyRequestsResponseError: () => Effect.succeed("429"),
+        InternalServerResponseError: () => Effect.succeed("500"),
+        BadGatewayResponseError: () => Effect.succeed("502"),
+        EdgeNetworkTimeoutResponseError: () => Effect.succeed("524"),
+        ProviderOverloadedResponseError: () => Effect.succeed("529"),
+        ModelGatesDefaultError: (error) => Effect.succeed(String(error.status)),
+        ConnectionError: () => Effect.succeed("connection"),
+        RequestTimeoutError: () => Effect.succeed("timeout"),
+        ResponseValidationError: () => Effect.succeed("validation"),
+        InvalidRequestError: () => Effect.succeed("invalid")
+      })
+    )
+    // If a tag were missing above, the error channel would not be `never` and this would not compile.
+    const exhaustive: Effect.Effect<unknown, never, unknown> = program
+    expect(Effect.isEffect(exhaustive)).toBe(true)
+    // A 403 is not declared for getGeneration, so its union does not contain ForbiddenResponseError.
+    type HasForbidden = Extract<ModelGatesError.GetGenerationError, { _tag: "ForbiddenResponseError" }>
+    const none: [HasForbidden] extends [never] ? true : false = true
+    expect(none).toBe(true)
+  })
+})
