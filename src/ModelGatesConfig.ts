@@ -29,7 +29,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { findControlCharacter } from "./internal/client.js"
+import { headerValueProblem } from "./internal/client.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 
 /**
@@ -135,7 +135,7 @@ const parseBaseUrl = (input: string, allowInsecureHttp: boolean): Effect.Effect<
 }
 
 const checkHeaderValue = (option: string, value: string | undefined) => {
-  const found = value === undefined ? undefined : findControlCharacter(value)
+  const found = value === undefined ? undefined : headerValueProblem(value)
   return found === undefined
     ? Effect.succeed(value)
     : Effect.fail(invalid(option, `${option} contains a control character (${found}); header values must be one line`))
@@ -156,7 +156,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   if (key.trim() === "") {
     return yield* Effect.fail(invalid("apiKey", "apiKey is empty"))
   }
-  if (findControlCharacter(key) !== undefined || /\s/.test(key)) {
+  if (headerValueProblem(key) !== undefined || /\s/.test(key)) {
     return yield* Effect.fail(
       invalid("apiKey", "apiKey contains whitespace or a control character; check how it was read")
     )

@@ -27,7 +27,7 @@ import type * as RetryPolicy from "../RetryPolicy.js"
  * Describes the first character that cannot stand in an HTTP header value
  * (a control character, or one outside ISO-8859-1), or `undefined`.
  */
-export const findControlCharacter = (value: string): string | undefined => {
+export const headerValueProblem = (value: string): string | undefined => {
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i)
     if ((code < 0x20 && code !== 0x09) || code === 0x7f) {
@@ -80,7 +80,7 @@ const validateHeader = (
   field: string,
   value: string | undefined
 ): Effect.Effect<string | undefined, ModelGatesError.InvalidRequestError> => {
-  const problem = value === undefined ? undefined : findControlCharacter(value)
+  const problem = value === undefined ? undefined : headerValueProblem(value)
   return problem === undefined
     ? Effect.succeed(value)
     : Effect.fail(invalidRequest(field, `${field} contains a character a header cannot carry (${problem})`))
