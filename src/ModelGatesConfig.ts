@@ -138,7 +138,7 @@ const checkHeaderValue = (option: string, value: string | undefined) => {
   const found = value === undefined ? undefined : headerValueProblem(value)
   return found === undefined
     ? Effect.succeed(value)
-    : Effect.fail(invalid(option, `${option} contains a control character (${found}); header values must be one line`))
+    : Effect.fail(invalid(option, `${option} contains a character an HTTP header cannot carry (${found})`))
 }
 
 /**
@@ -199,8 +199,30 @@ export type ConfigOptions = {
   readonly [K in keyof Options]?: Options[K] | Config.Config<Options[K]>
 }
 
+// An empty variable reads as unset: `MODELGATES_BASE_URL=` means the default.
 const optionalString = (name: string): Config.Config<string | undefined> =>
-  Config.string(name).pipe(Config.option, Config.map(Option.getOrUndefined))
+  Config.string(name).pipe(
+    Config.option,
+    Config.map((value) => Option.getOrUndefined(Option.filter(value, (value) => value.trim() !== "")))
+  )
+
+const variables: ReadonlyArray<readonly [keyof Options, string]> = [
+  ["apiKey", "MODELGATES_API_KEY"],
+  ["baseUrl", "MODELGATES_BASE_URL"],
+  ["httpReferer", "MODELGATES_HTTP_REFERER"],
+  ["appTitle", "MODELGATES_APP_TITLE"],
+  ["appCategories", "MODELGATES_APP_CATEGORIES"]
+]
+
+// A value that came from the environment is refused under its variable's
+// name, which is what the person reading the error has to fix.
+const nameVariable = (options: ConfigOptions) => (error: ConfigError.ConfigError): ConfigError.ConfigError => {
+  if (error._op !== "InvalidData") return error
+  const found = variables.find(([option]) => error.path.length === 1 && error.path[0] === option)
+  return found === undefined || options[found[0]] !== undefined
+    ? error
+    : ConfigError.InvalidData([found[1]], `${found[1]}: ${error.message}`)
+}
 
 const resolve = <A>(value: A | Config.Config<A> | undefined, fallback: Config.Config<A>): Config.Config<A> =>
   value === undefined ? fallback : Config.isConfig(value) ? value : Config.succeed(value)
@@ -243,6 +265,6 @@ export const layerConfig = (options: ConfigOptions = {}): Layer.Layer<ModelGates
         retryPolicy: resolve(options.retryPolicy, Config.succeed(undefined)),
         allowInsecureHttp: resolve(options.allowInsecureHttp, Config.succeed(undefined))
       }),
-      make
+      (resolved) => Effect.mapError(make(resolved), nameVariable(options))
     )
   )

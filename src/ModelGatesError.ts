@@ -47,7 +47,7 @@ export const StatusErrorFields = {
   message: Schema.String,
   body: Schema.String,
   headers: Schema.Record({ key: Schema.String, value: Schema.String }),
-  retryAfter: Schema.OptionFromSelf(Schema.DurationFromSelf),
+  retryAfter: Schema.Option(Schema.Duration),
   code: Schema.NullOr(Schema.Int),
   metadata: Schema.NullOr(JsonObject),
   userId: Schema.NullOr(Schema.String),
@@ -238,7 +238,7 @@ export class ConnectionError extends Schema.TaggedError<ConnectionError>()("Conn
 export class RequestTimeoutError extends Schema.TaggedError<RequestTimeoutError>()("RequestTimeoutError", {
   message: Schema.String,
   url: Schema.String,
-  timeout: Schema.DurationFromSelf
+  timeout: Schema.Duration
 }) {
   /** @since 0.1.0 */
   get isRetryable(): boolean {

@@ -115,8 +115,15 @@ const withinElapsed = (max: Duration.Duration) => <Out, In, R>(self: Schedule.Sc
 export interface BackoffOptions {
   /** The first wait. Default 500 ms. */
   readonly initialInterval?: Duration.DurationInput | undefined
-  /** The longest single wait, and the longest `Retry-After` honoured. Default 60 s. */
+  /** The longest single wait of the backoff. Default 60 s. */
   readonly maxInterval?: Duration.DurationInput | undefined
+  /**
+   * The longest `Retry-After` honoured; a server asking for more fails the
+   * call at once. Default 60 s.
+   */
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
+  /** Whether each wait is spread randomly between 80% and 120% of its nominal value. Default `true`. */
+  readonly jitter?: boolean | undefined
   /** The factor each wait grows by. Default 1.5. */
   readonly exponent?: number | undefined
   /** The budget of all the retries, from the first failure. Default 2 minutes. */
@@ -129,7 +136,7 @@ export interface BackoffOptions {
 
 /**
  * Exponential backoff with jitter over the retryable errors, honouring
- * `Retry-After` up to `maxInterval`.
+ * `Retry-After` up to `maxRetryAfter`.
  *
  * @example
  * ```ts
@@ -152,14 +159,14 @@ export interface BackoffOptions {
 export const backoff = (options: BackoffOptions = {}): RetryPolicy => {
   const maxInterval = Duration.decode(options.maxInterval ?? "60 seconds")
   const retryConnectionErrors = options.retryConnectionErrors ?? true
-  return Schedule.exponential(options.initialInterval ?? "500 millis", options.exponent ?? 1.5).pipe(
-    Schedule.jittered,
+  const exponential = Schedule.exponential(options.initialInterval ?? "500 millis", options.exponent ?? 1.5)
+  return (options.jitter === false ? exponential : Schedule.jittered(exponential)).pipe(
     Schedule.modifyDelay((_, delay) => Duration.min(delay, maxInterval)),
     whileRetryable,
     Schedule.whileInput((error: ModelGatesError.ModelGatesError) =>
       retryConnectionErrors || (error._tag !== "ConnectionError" && error._tag !== "RequestTimeoutError")
     ),
-    honorRetryAfter({ max: maxInterval }),
+    honorRetryAfter({ max: options.maxRetryAfter ?? "60 seconds" }),
     Schedule.zipLeft(Schedule.recurs(options.maxRetries ?? 5)),
     withinElapsed(Duration.decode(options.maxElapsedTime ?? "2 minutes"))
   )

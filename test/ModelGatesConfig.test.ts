@@ -163,8 +163,18 @@ describe("ModelGatesConfig", () => {
           ),
           Effect.flip
         )
-        expect(String(error)).toContain("baseUrl")
+        expect(String(error)).toContain("MODELGATES_BASE_URL")
+        expect(String(error)).toContain("clear text")
         expect(String(error)).not.toContain(secretKey)
+      }))
+
+    it.effect("an empty variable reads as unset", () =>
+      Effect.gen(function*() {
+        const config = yield* build(ModelGatesConfig.layerConfig()).pipe(
+          Effect.provide(fromEnv({ MODELGATES_API_KEY: secretKey, MODELGATES_BASE_URL: "", MODELGATES_APP_TITLE: " " }))
+        )
+        expect(config.baseUrl).toBe(ModelGatesConfig.defaultBaseUrl)
+        expect(config.appTitle).toBeUndefined()
       }))
 
     it.effect("takes options as Configs or plain values", () =>

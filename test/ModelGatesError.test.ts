@@ -253,6 +253,27 @@ describe("ModelGatesError", () => {
       }))
   })
 
+  it.effect("every error encodes to JSON and decodes back with ModelGatesError's schema", () =>
+    Effect.gen(function*() {
+      const errors = [
+        yield* getError(respond(429, fixture("error.429.json"), { headers: { "retry-after": "7" } })),
+        yield* contentError(respond(403, fixture("error.403.json"))),
+        yield* getError(respond(524, fixture("error.524.html"))),
+        yield* getError(respond(200, "{}")),
+        new ModelGatesError.ConnectionError({ message: "reset", url: "https://x/generation" }),
+        new ModelGatesError.RequestTimeoutError({ message: "slow", url: "https://x", timeout: Duration.seconds(3) }),
+        new ModelGatesError.InvalidRequestError({ message: "empty", field: "id" })
+      ]
+      const encode = Schema.encodeSync(ModelGatesError.ModelGatesError)
+      const decode = Schema.decodeUnknownSync(ModelGatesError.ModelGatesError)
+      for (const error of errors) {
+        const again = decode(JSON.parse(JSON.stringify(encode(error))))
+        expect(again._tag).toBe(error._tag)
+        expect(again).toEqual(error)
+        expect(again.isRetryable).toBe(error.isRetryable)
+      }
+    }))
+
   it("catchTags over GetGenerationError is exhaustive and type-checked", () => {
     const program = Generations.getGeneration({ id: "gen-1" }).pipe(
       Effect.catchTags({

@@ -130,11 +130,20 @@ describe("RetryPolicy", () => {
         expect(delays[3]).toBeCloseTo(5000, 3)
       }))
 
-    it.effect("honours Retry-After only up to maxInterval", () =>
+    it.effect("honours Retry-After only up to maxRetryAfter, whatever maxInterval is", () =>
       Effect.gen(function*() {
-        const policy = RetryPolicy.backoff({ maxInterval: "10 seconds" })
+        const policy = RetryPolicy.backoff({ maxRetryAfter: "10 seconds", maxInterval: "2 seconds" })
         expect(yield* waits(policy, [statusError(429, "8 seconds")])).toEqual([8000])
         expect(yield* waits(policy, [statusError(429, "11 seconds")])).toEqual([])
+        expect(yield* waits(RetryPolicy.backoff({ maxInterval: "2 seconds" }), [statusError(429, "50 seconds")]))
+          .toEqual([50_000])
+      }))
+
+    it.effect("jitter: false gives the nominal waits", () =>
+      Effect.gen(function*() {
+        const policy = RetryPolicy.backoff({ jitter: false })
+        const delays = yield* waits(policy, times(10, statusError(500)))
+        expect(delays.map(Math.round)).toEqual([500, 750, 1125, 1688, 2531])
       }))
 
     it.effect("keeps within maxElapsedTime", () =>
