@@ -1,0 +1,449 @@
+/**
+ * The simulator itself, written once for both transports: a request comes in
+ * as method, URL and headers; a `Reply` goes out, saying what to answer and
+ * how to deliver it. `inMemory.ts` and `server.ts` only carry replies.
+ */
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as Models from "../../Models.js"
+import type * as ModelGatesSimulator from "../../testing/ModelGatesSimulator.js"
+import * as seed from "./seed.js"
+
+// -----------------------------------------------------------------------------
+// replies
+// -----------------------------------------------------------------------------
+
+/** How a response travels, resolved. */
+export interface Timing {
+  readonly delay: Duration.Duration
+  readonly pause: Option.Option<{ readonly afterBytes: number; readonly duration: Duration.Duration }>
+  readonly stallAfter: Option.Option<number>
+  readonly truncateAfter: Option.Option<number>
+}
+
+/** A response to send: status, headers and body, and how to deliver them. */
+export interface Respond {
+  readonly _tag: "Respond"
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Uint8Array
+  readonly timing: Timing
+}
+
+/** What to send back for one request: a response, or a dropped connection. */
+export type Reply = Respond | { readonly _tag: "Drop"; readonly delay: Duration.Duration }
+
+/** A request as the simulator sees it; header names in lower case. */
+export interface Incoming {
+  readonly method: string
+  readonly url: URL
+  readonly headers: Readonly<Record<string, string>>
+}
+
+/** The body was cut off on purpose. */
+export class BodyCutOff extends Schema.TaggedError<BodyCutOff>()("BodyCutOff", {
+  message: Schema.String
+}) {}
+
+const timingOf = (delivery: ModelGatesSimulator.Delivery): Timing => ({
+  delay: Duration.decode(delivery.delay ?? 0),
+  pause: Option.fromNullable(delivery.pause).pipe(
+    Option.map((pause) => ({ afterBytes: pause.afterBytes, duration: Duration.decode(pause.duration) }))
+  ),
+  stallAfter: Option.fromNullable(delivery.stallAfter),
+  truncateAfter: Option.fromNullable(delivery.truncateAfter)
+})
+
+const onTime = timingOf({})
+
+/**
+ * The body as it is delivered: paused, stalled or cut off as its timing says.
+ * Both transports write exactly this stream.
+ */
+export const bodyStream = (reply: Respond): Stream.Stream<Uint8Array, BodyCutOff> => {
+  const { body, timing } = reply
+  const end = Option.match(timing.stallAfter, {
+    onNone: () =>
+      Option.match(timing.truncateAfter, {
+        onNone: () => ({ upTo: body.length, then: Stream.empty }),
+        onSome: (upTo) => ({
+          upTo,
+          then: Stream.fail(new BodyCutOff({ message: `body cut off after ${upTo} of ${body.length} bytes` }))
+        })
+      }),
+    onSome: (upTo) => ({ upTo, then: Stream.never })
+  })
+  const upTo = Math.min(end.upTo, body.length)
+  const sent = Option.match(timing.pause, {
+    onNone: () => Stream.make(body.subarray(0, upTo)),
+    onSome: (pause) => {
+      const at = Math.min(pause.afterBytes, upTo)
+      return Stream.make(body.subarray(0, at)).pipe(
+        Stream.concat(Stream.execute(Effect.sleep(pause.duration))),
+        Stream.concat(Stream.make(body.subarray(at, upTo)))
+      )
+    }
+  })
+  return Stream.concat(Stream.filter(sent, (chunk) => chunk.length > 0), end.then)
+}
+
+// -----------------------------------------------------------------------------
+// bodies
+// -----------------------------------------------------------------------------
+
+const defaultMessages: Readonly<Record<number, string>> = {
+  400: "Bad request",
+  401: "No auth credentials found",
+  402: "Insufficient credits. Add more using https://modelgates.ai/credits",
+  403: "Only organization admins can view stored content",
+  404: "Generation not found",
+  405: "Method not allowed",
+  408: "Request timed out",
+  429: "Rate limit exceeded",
+  500: "Internal Server Error",
+  502: "Provider returned error",
+  503: "Service temporarily unavailable",
+  504: "Gateway timeout",
+  524: "Request timed out. Please try again later.",
+  529: "Provider returned error"
+}
+
+/** The API's error envelope for a status. */
+export const errorEnvelope = (
+  status: number,
+  message?: string,
+  metadata?: Readonly<Record<string, unknown>>,
+  userId?: string
+): Models.ErrorResponse =>
+  new Models.ErrorResponse({
+    error: new Models.ErrorResponseData({
+      code: status,
+      message: message ?? defaultMessages[status] ?? `HTTP ${status}`,
+      metadata: metadata ?? null
+    }),
+    userId: userId ?? null,
+    modelgatesMetadata: null
+  })
+
+const edgeTitles: Readonly<Record<number, string>> = {
+  502: "Bad gateway",
+  503: "Service unavailable",
+  504: "Gateway time-out",
+  520: "Web server is returning an unknown error",
+  522: "Connection timed out",
+  524: "A timeout occurred"
+}
+
+/** The edge network's HTML error page, as in `error.524.html`. */
+export const edgePageHtml = (status: number): string => {
+  const title = edgeTitles[status] ?? "Something went wrong"
+  return "<!DOCTYPE html>\n" +
+    `<html><head><title>modelgates.ai | ${status}: ${title}</title></head>\n` +
+    `<body><h1>${title}</h1><p>Error code ${status}</p>` +
+    "<p>The origin web server timed out responding to this request.</p></body></html>\n"
+}
+
+const encoder = new TextEncoder()
+
+const encodeJson = <A, I>(schema: Schema.Schema<A, I>, value: A): Effect.Effect<Uint8Array> =>
+  Schema.encode(Schema.parseJson(schema))(value).pipe(
+    Effect.map((json) => encoder.encode(json)),
+    Effect.orDie
+  )
+
+const encodeBody = (body: ModelGatesSimulator.Body): Effect.Effect<Uint8Array> => {
+  if (typeof body === "string") return Effect.succeed(encoder.encode(body))
+  if (body instanceof Uint8Array) return Effect.succeed(body)
+  if (body instanceof Models.ErrorResponse) return encodeJson(Models.ErrorResponse, body)
+  if (body instanceof Models.GenerationResponse) return encodeJson(Models.GenerationResponse, body)
+  return encodeJson(Models.GenerationContentResponse, body)
+}
+
+const contentTypeOf = (body: ModelGatesSimulator.Body): string =>
+  typeof body === "string" || body instanceof Uint8Array ? "text/plain; charset=utf-8" : "application/json"
+
+interface Answer {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: ModelGatesSimulator.Body
+}
+
+const answer = (
+  status: number,
+  body: ModelGatesSimulator.Body,
+  headers: Readonly<Record<string, string>> = {}
+): Answer => ({ status, body, headers })
+
+const failWith = (status: number, message?: string, userId?: string, headers?: Readonly<Record<string, string>>) =>
+  answer(status, errorEnvelope(status, message, undefined, userId), headers)
+
+const toReply = (answer: Answer, timing: Timing): Effect.Effect<Respond> =>
+  Effect.map(encodeBody(answer.body), (body) => ({
+    _tag: "Respond",
+    status: answer.status,
+    headers: { "content-type": contentTypeOf(answer.body), ...lowerCaseKeys(answer.headers) },
+    body,
+    timing
+  }))
+
+const lowerCaseKeys = (headers: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]))
+
+// -----------------------------------------------------------------------------
+// the simulator
+// -----------------------------------------------------------------------------
+
+interface Key {
+  readonly secret: Redacted.Redacted<string>
+  readonly admin: boolean
+  readonly userId: string
+}
+
+/** The key accepted when none are configured. */
+export const defaultApiKey = "sk-mg-simulator-admin"
+
+const keysOf = (options: ModelGatesSimulator.Options): ReadonlyArray<Key> =>
+  (options.keys ?? [{ key: defaultApiKey }]).map((entry, i) => {
+    const given = typeof entry === "string" || Redacted.isRedacted(entry) ? { key: entry } : entry
+    return {
+      secret: typeof given.key === "string" ? Redacted.make(given.key) : given.key,
+      admin: given.admin ?? true,
+      userId: given.userId ?? `user_sim${i + 1}`
+    }
+  })
+
+const credentialHeaders: ReadonlySet<string> = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "x-api-key"
+])
+
+const redact = (headers: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, credentialHeaders.has(name) ? "<redacted>" : value])
+  )
+
+interface Window {
+  readonly start: number
+  readonly count: number
+}
+
+interface Queues {
+  readonly byId: ReadonlyMap<string, ReadonlyArray<ModelGatesSimulator.Fault>>
+  readonly byPath: ReadonlyMap<string, ReadonlyArray<ModelGatesSimulator.Fault>>
+}
+
+/** A running simulator: its control, and the entry points of the transports. */
+export interface Simulator {
+  readonly control: ModelGatesSimulator.Service
+  readonly basePath: string
+  /** Logs the request, consumes a fault if one waits, and decides the reply. */
+  readonly handle: (request: Incoming) => Effect.Effect<{ readonly seq: number; readonly reply: Reply }>
+  /** Records what became of a logged request. */
+  readonly settle: (seq: number, outcome: ModelGatesSimulator.Outcome) => Effect.Effect<void>
+}
+
+const take = (
+  queues: ReadonlyMap<string, ReadonlyArray<ModelGatesSimulator.Fault>>,
+  key: string | null
+): readonly [ModelGatesSimulator.Fault | undefined, ReadonlyMap<string, ReadonlyArray<ModelGatesSimulator.Fault>>] => {
+  const queue = key === null ? undefined : queues.get(key)
+  if (key === null || queue === undefined || queue.length === 0) return [undefined, queues]
+  return [queue[0], new Map(queues).set(key, queue.slice(1))]
+}
+
+const append = (
+  queues: ReadonlyMap<string, ReadonlyArray<ModelGatesSimulator.Fault>>,
+  key: string,
+  faults: ReadonlyArray<ModelGatesSimulator.Fault>
+) => new Map(queues).set(key, [...(queues.get(key) ?? []), ...faults])
+
+/** Builds a simulator; its seeded generations are in place, the fresh one ready after `readyAfter`. */
+export const make = Effect.fnUntraced(function*(options: ModelGatesSimulator.Options) {
+  const seedValue = options.seed ?? 1
+  const basePath = (options.basePath ?? "/api/v1").replace(/\/+$/, "")
+  const readyAfter = Duration.decode(options.readyAfter ?? "2 seconds")
+  const keys = keysOf(options)
+  const rateLimit = options.rateLimit === undefined ? undefined : {
+    requests: options.rateLimit.requests,
+    window: Duration.toMillis(options.rateLimit.window)
+  }
+
+  const startedAt = yield* Clock.currentTimeMillis
+  const past = yield* seed.seeded(seedValue, options.generations ?? 12)
+  const justFinished = yield* seed.fresh(seedValue, 0, startedAt)
+  const store = yield* Ref.make<ReadonlyMap<string, ModelGatesSimulator.StoredGeneration>>(
+    new Map([
+      ...past.map((generated) => [generated.data.id, { ...generated, id: generated.data.id, readyAt: 0 }] as const),
+      [justFinished.data.id, {
+        ...justFinished,
+        id: justFinished.data.id,
+        readyAt: startedAt + Duration.toMillis(readyAfter)
+      }] as const
+    ])
+  )
+  const added = yield* Ref.make(1)
+  const queues = yield* Ref.make<Queues>({ byId: new Map(), byPath: new Map() })
+  const log = yield* Ref.make<ReadonlyArray<ModelGatesSimulator.LoggedRequest>>([])
+  const arrivals = yield* Ref.make(0)
+  const windows = yield* Ref.make<ReadonlyMap<string, Window>>(new Map())
+
+  const updateEntry = (
+    seq: number,
+    f: (entry: ModelGatesSimulator.LoggedRequest) => ModelGatesSimulator.LoggedRequest
+  ) => Ref.update(log, (entries) => entries.map((entry) => entry.seq === seq ? f(entry) : entry))
+
+  const add = Effect.fn("ModelGatesSimulator.add")(function*(addOptions: ModelGatesSimulator.AddOptions = {}) {
+    const now = yield* Clock.currentTimeMillis
+    const n = yield* Ref.getAndUpdate(added, (n) => n + 1)
+    const generated = yield* seed.fresh(seedValue, n, now)
+    const data = new Models.GenerationData({
+      ...generated.data,
+      ...addOptions.data,
+      ...(addOptions.id === undefined ? {} : { id: addOptions.id })
+    })
+    const stored: ModelGatesSimulator.StoredGeneration = {
+      id: data.id,
+      label: addOptions.label ?? "added",
+      data,
+      content: addOptions.content === undefined ? generated.content : addOptions.content,
+      readyAt: now + Duration.toMillis(addOptions.readyAfter ?? readyAfter)
+    }
+    yield* Ref.update(store, (store) => new Map(store).set(stored.id, stored))
+    return stored
+  })
+
+  const remove = Effect.fn("ModelGatesSimulator.remove")(function*(id: string) {
+    return yield* Ref.modify(store, (store) => {
+      if (!store.has(id)) return [false, store]
+      const next = new Map(store)
+      next.delete(id)
+      return [true, next]
+    })
+  })
+
+  const script = Effect.fn("ModelGatesSimulator.script")(
+    function*(target: ModelGatesSimulator.Target, ...faults: ReadonlyArray<ModelGatesSimulator.Fault>) {
+      yield* Ref.update(queues, (queues) =>
+        "id" in target
+          ? { ...queues, byId: append(queues.byId, target.id, faults) }
+          : { ...queues, byPath: append(queues.byPath, target.path, faults) })
+    }
+  )
+
+  const takeFault = (id: string | null, path: string | null) =>
+    Ref.modify(queues, (queues): readonly [ModelGatesSimulator.Fault | undefined, Queues] => {
+      const [byId, restById] = take(queues.byId, id)
+      if (byId !== undefined) return [byId, { ...queues, byId: restById }]
+      const [byPath, restByPath] = take(queues.byPath, path)
+      return [byPath, { ...queues, byPath: restByPath }]
+    })
+
+  const authenticate = (authorization: string | undefined): Key | undefined => {
+    const match = authorization === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(authorization)
+    return match === null ? undefined : keys.find((key) => Redacted.value(key.secret) === match[1])
+  }
+
+  /** Counts the request in its key's window; the wait left when over the limit. */
+  const overLimit = (key: Key, now: number) =>
+    Ref.modify(windows, (windows): readonly [Option.Option<number>, ReadonlyMap<string, Window>] => {
+      if (rateLimit === undefined) return [Option.none(), windows]
+      const current = windows.get(key.userId)
+      const window = current === undefined || now - current.start >= rateLimit.window
+        ? { start: now, count: 1 }
+        : { start: current.start, count: current.count + 1 }
+      const wait = window.count > rateLimit.requests
+        ? Option.some(window.start + rateLimit.window - now)
+        : Option.none()
+      return [wait, new Map(windows).set(key.userId, window)]
+    })
+
+  const rateLimited = (key: Key, wait: number, now: number): Answer => {
+    if (rateLimit === undefined) return failWith(429)
+    const limits = {
+      "X-RateLimit-Limit": String(rateLimit.requests),
+      "X-RateLimit-Remaining": "0",
+      "X-RateLimit-Reset": String(now + wait)
+    }
+    return answer(
+      429,
+      errorEnvelope(429, `Rate limit exceeded: ${rateLimit.requests} requests per ${rateLimit.window} ms`, {
+        headers: limits
+      }, key.userId),
+      { ...limits, "retry-after": String(Math.max(1, Math.ceil(wait / 1000))), "retry-after-ms": String(wait) }
+    )
+  }
+
+  const route = Effect.fnUntraced(function*(request: Incoming, path: string | null, id: string | null, now: number) {
+    if (path !== "/generation" && path !== "/generation/content") return failWith(404, "Not Found")
+    if (request.method !== "GET") return failWith(405, undefined, undefined, { allow: "GET" })
+    const key = authenticate(request.headers["authorization"])
+    if (key === undefined) {
+      return failWith(401, request.headers["authorization"] === undefined ? undefined : "Invalid API key")
+    }
+    const wait = yield* overLimit(key, now)
+    if (Option.isSome(wait)) return rateLimited(key, wait.value, now)
+    if (id === null || id === "") return failWith(400, "Missing required query parameter: id", key.userId)
+    if (path === "/generation/content" && !key.admin) return failWith(403, undefined, key.userId)
+    const stored = (yield* Ref.get(store)).get(id)
+    if (stored === undefined || now < stored.readyAt) return failWith(404)
+    if (path === "/generation") return answer(200, new Models.GenerationResponse({ data: stored.data }))
+    if (stored.content === null) {
+      return failWith(404, "No stored content for this generation: input/output logging was off when it ran")
+    }
+    return answer(200, new Models.GenerationContentResponse({ data: stored.content }))
+  })
+
+  const handle = Effect.fnUntraced(function*(request: Incoming) {
+    const now = yield* Clock.currentTimeMillis
+    const pathname = request.url.pathname
+    const path = pathname === basePath || pathname.startsWith(`${basePath}/`)
+      ? pathname.slice(basePath.length)
+      : null
+    const id = request.url.searchParams.get("id")
+    const seq = yield* Ref.getAndUpdate(arrivals, (n) => n + 1)
+    yield* Ref.update(log, (entries) => {
+      const entry: ModelGatesSimulator.LoggedRequest = {
+        seq,
+        at: now,
+        method: request.method,
+        path: pathname,
+        query: Object.fromEntries(request.url.searchParams),
+        headers: redact(request.headers),
+        status: null,
+        outcome: "pending"
+      }
+      return [...entries, entry]
+    })
+    const fault = yield* takeFault(id, path)
+    if (fault?._tag === "Drop") {
+      return { seq, reply: { _tag: "Drop", delay: Duration.decode(fault.delay ?? 0) } satisfies Reply }
+    }
+    const reply = fault?._tag === "Respond"
+      ? yield* toReply(answer(fault.status, fault.body, fault.headers), timingOf(fault.delivery))
+      : yield* toReply(yield* route(request, path, id, now), fault === undefined ? onTime : timingOf(fault.delivery))
+    yield* updateEntry(seq, (entry) => ({ ...entry, status: reply.status }))
+    return { seq, reply }
+  })
+
+  const settle = (seq: number, outcome: ModelGatesSimulator.Outcome) =>
+    updateEntry(seq, (entry) => entry.outcome === "pending" ? { ...entry, outcome } : entry)
+
+  const control: ModelGatesSimulator.Service = {
+    add,
+    remove,
+    generations: Effect.map(Ref.get(store), (store) => [...store.values()]),
+    script,
+    requests: Ref.get(log),
+    clearRequests: Ref.set(log, [])
+  }
+  const simulator: Simulator = { control, basePath, handle, settle }
+  return simulator
+})

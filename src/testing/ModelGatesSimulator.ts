@@ -1,0 +1,454 @@
+/**
+ * A local ModelGates: it speaks the Generations API as the live service does,
+ * quirks included, and can be told to fail on purpose.
+ *
+ * The same simulator runs two ways: {@link layer} answers an in-memory
+ * `HttpClient` (fast unit tests, `TestClock` friendly), and {@link serve}
+ * answers over a real HTTP server on loopback, for any client in any
+ * language. Either way a {@link ModelGatesSimulator} service controls it: add
+ * and remove generations, script faults, read the request log.
+ *
+ * Every success and error body is encoded with the SDK's own models, so the
+ * simulator and the SDK cannot drift apart.
+ *
+ * @example
+ * ```ts
+ * import { Generations, ModelGatesConfig } from "@modelgates/effect"
+ * import { ModelGatesSimulator } from "@modelgates/effect/testing"
+ * import { Effect, Layer } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const simulator = yield* ModelGatesSimulator.ModelGatesSimulator
+ *   const [first] = yield* simulator.generations
+ *   yield* simulator.script({ id: first.id }, ModelGatesSimulator.errorResponse(529))
+ *   // The 529 is retried by the default policy; the second attempt succeeds.
+ *   return yield* Generations.getGeneration({ id: first.id })
+ * })
+ *
+ * const TestLayer = Layer.merge(
+ *   ModelGatesSimulator.layer({ seed: 7 }),
+ *   ModelGatesConfig.layer({ apiKey: ModelGatesSimulator.defaultApiKey })
+ * )
+ *
+ * Effect.runPromise(Effect.provide(program, TestLayer))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as engine from "../internal/simulator/engine.js"
+import * as inMemory from "../internal/simulator/inMemory.js"
+import * as server from "../internal/simulator/server.js"
+import type * as Models from "../Models.js"
+
+// -----------------------------------------------------------------------------
+// options
+// -----------------------------------------------------------------------------
+
+/**
+ * The key every simulator accepts when no `keys` are configured. It is an
+ * admin's key: it may read stored content.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultApiKey: string = engine.defaultApiKey
+
+/**
+ * An API key the simulator accepts. Admin keys may read stored content;
+ * other keys get 403 there, like an organisation member's.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface KeyOptions {
+  readonly key: string | Redacted.Redacted<string>
+  /** Default `true`. */
+  readonly admin?: boolean | undefined
+  /** The `user_id` of error envelopes answered to this key. */
+  readonly userId?: string | undefined
+}
+
+/**
+ * A requests-per-window limit, counted per key in fixed windows.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimitOptions {
+  readonly requests: number
+  readonly window: Duration.DurationInput
+}
+
+/**
+ * How a simulator behaves. Every option has a default.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The seed of the generated store; the same seed gives the same generations. Default `1`. */
+  readonly seed?: number | undefined
+  /** How many past generations to seed, besides the one just finished. Default `12`. */
+  readonly generations?: number | undefined
+  /** The accepted keys. Default: {@link defaultApiKey} only, as an admin. */
+  readonly keys?: ReadonlyArray<string | Redacted.Redacted<string> | KeyOptions> | undefined
+  /** How long a generation added "now" answers 404 before its record appears. Default 2 seconds. */
+  readonly readyAfter?: Duration.DurationInput | undefined
+  /** Off by default. */
+  readonly rateLimit?: RateLimitOptions | undefined
+  /** Where the API lives on the simulator's origin. Default `/api/v1`. */
+  readonly basePath?: string | undefined
+}
+
+/**
+ * The options of {@link serve}: those of the simulator, and where to listen.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServeOptions extends Options {
+  /** Default `127.0.0.1`. */
+  readonly host?: string | undefined
+  /** Default `0`: any free port. */
+  readonly port?: number | undefined
+}
+
+// -----------------------------------------------------------------------------
+// store
+// -----------------------------------------------------------------------------
+
+/**
+ * A generation the simulator knows: its metadata, its stored content (`null`
+ * when it was not logged), and when its record appears.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StoredGeneration {
+  readonly id: string
+  /** What kind of generation it is: `fallback`, `failed`, `not-logged`, `fresh`, … */
+  readonly label: string
+  readonly data: Models.GenerationData
+  readonly content: Models.GenerationContentData | null
+  /** `Clock` time, in milliseconds, from which the generation is found. */
+  readonly readyAt: number
+}
+
+/**
+ * The fields of a generation's metadata, as its model's constructor takes them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type GenerationFields = ConstructorParameters<typeof Models.GenerationData>[0]
+
+/**
+ * What {@link Service.add} accepts. Anything not given is generated, like a
+ * generation that has just finished.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AddOptions {
+  readonly id?: string | undefined
+  readonly label?: string | undefined
+  /** Fields that override the generated metadata. */
+  readonly data?: Partial<GenerationFields> | undefined
+  /** The stored content; `null` for a generation that was not logged. Default: generated, logged. */
+  readonly content?: Models.GenerationContentData | null | undefined
+  /** Default: the simulator's `readyAfter`. */
+  readonly readyAfter?: Duration.DurationInput | undefined
+}
+
+// -----------------------------------------------------------------------------
+// faults
+// -----------------------------------------------------------------------------
+
+/**
+ * How a response travels. Without any of these a response is sent at once and
+ * whole.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Delivery {
+  /** Wait this long before the status line and headers. */
+  readonly delay?: Duration.DurationInput | undefined
+  /** Send `afterBytes` of the body, wait `duration`, then send the rest. */
+  readonly pause?: { readonly afterBytes: number; readonly duration: Duration.DurationInput } | undefined
+  /** Send this many bytes of the body, then nothing more, leaving the connection open. */
+  readonly stallAfter?: number | undefined
+  /** Send this many bytes of the body, then close the connection (its length promised more). */
+  readonly truncateAfter?: number | undefined
+}
+
+/**
+ * A body a fault can answer with: raw text or bytes, or one of the API's
+ * models (encoded to its wire JSON).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Body =
+  | string
+  | Uint8Array
+  | Models.ErrorResponse
+  | Models.GenerationResponse
+  | Models.GenerationContentResponse
+
+/**
+ * A scripted misbehaviour, consumed by one request.
+ *
+ * - `Respond`: answer this status, body and headers instead of the real answer.
+ * - `Deliver`: give the real answer, but deliver it badly (late, paused, stalled, cut off).
+ * - `Drop`: close the connection without answering (over HTTP; in memory, a transport failure).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Fault =
+  | {
+    readonly _tag: "Respond"
+    readonly status: number
+    readonly body: Body
+    readonly headers: Readonly<Record<string, string>>
+    readonly delivery: Delivery
+  }
+  | { readonly _tag: "Deliver"; readonly delivery: Delivery }
+  | { readonly _tag: "Drop"; readonly delay?: Duration.DurationInput | undefined }
+
+/**
+ * Which requests a scripted fault waits for: every request for a generation
+ * id (on either path), or every request to a path of the API (`/generation`
+ * or `/generation/content`, below the base path). A request takes the first
+ * fault queued for its id, else the first one queued for its path.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Target = { readonly id: string } | { readonly path: string }
+
+/**
+ * Answers with any status, body and headers.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const respond = (
+  status: number,
+  options: {
+    readonly body?: Body | undefined
+    readonly headers?: Readonly<Record<string, string>> | undefined
+    readonly delivery?: Delivery | undefined
+  } = {}
+): Fault => ({
+  _tag: "Respond",
+  status,
+  body: options.body ?? "",
+  headers: options.headers ?? {},
+  delivery: options.delivery ?? {}
+})
+
+/**
+ * Answers with the API's JSON error envelope, its `code` equal to the status.
+ * The message defaults to the live service's for that status.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const errorResponse = (
+  status: number,
+  options: {
+    readonly message?: string | undefined
+    readonly metadata?: Readonly<Record<string, unknown>> | undefined
+    readonly userId?: string | undefined
+    readonly headers?: Readonly<Record<string, string>> | undefined
+    readonly delivery?: Delivery | undefined
+  } = {}
+): Fault =>
+  respond(status, {
+    body: engine.errorEnvelope(status, options.message, options.metadata, options.userId),
+    headers: options.headers,
+    delivery: options.delivery
+  })
+
+/**
+ * Answers the way the edge network does when it gives up: an HTML page with
+ * the status and no JSON envelope. Default 524.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const edgePage = (
+  status = 524,
+  options: { readonly headers?: Readonly<Record<string, string>> | undefined; readonly delivery?: Delivery } = {}
+): Fault =>
+  respond(status, {
+    body: engine.edgePageHtml(status),
+    headers: { "content-type": "text/html; charset=UTF-8", ...options.headers },
+    delivery: options.delivery
+  })
+
+/**
+ * Gives the real answer, delivered as told: late, paused, stalled or cut off.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const deliver = (delivery: Delivery): Fault => ({ _tag: "Deliver", delivery })
+
+/**
+ * Closes the connection without an answer, after an optional delay.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const drop = (options: { readonly delay?: Duration.DurationInput | undefined } = {}): Fault => ({
+  _tag: "Drop",
+  delay: options.delay
+})
+
+/**
+ * Redirects to `location` (absolute, or relative to the request's URL).
+ * Default status 307.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const redirect = (location: string, options: { readonly status?: number | undefined } = {}): Fault =>
+  respond(options.status ?? 307, { headers: { location } })
+
+// -----------------------------------------------------------------------------
+// request log
+// -----------------------------------------------------------------------------
+
+/**
+ * What became of a request: still being answered, answered in full, aborted
+ * by the client, cut off or dropped by a fault.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Outcome = "pending" | "complete" | "aborted" | "truncated" | "dropped"
+
+/**
+ * One request as the simulator saw it. Credentials in the headers
+ * (`authorization`, `cookie`, …) read `<redacted>`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LoggedRequest {
+  /** Counts from 0 in arrival order. */
+  readonly seq: number
+  /** `Clock` time of arrival, in milliseconds. */
+  readonly at: number
+  readonly method: string
+  readonly path: string
+  readonly query: Readonly<Record<string, string>>
+  readonly headers: Readonly<Record<string, string>>
+  /** The status answered, `null` before the answer or when the connection was dropped. */
+  readonly status: number | null
+  readonly outcome: Outcome
+}
+
+// -----------------------------------------------------------------------------
+// service
+// -----------------------------------------------------------------------------
+
+/**
+ * The control of a running simulator.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** Adds a generation; it is found once its `readyAfter` has passed on the `Clock`. */
+  readonly add: (options?: AddOptions) => Effect.Effect<StoredGeneration>
+  /** Removes a generation; `false` when there was none with that id. */
+  readonly remove: (id: string) => Effect.Effect<boolean>
+  /** The generations in the store, in the order they were added. */
+  readonly generations: Effect.Effect<ReadonlyArray<StoredGeneration>>
+  /** Queues faults for the target, to be consumed one per request, in order. */
+  readonly script: (target: Target, ...faults: ReadonlyArray<Fault>) => Effect.Effect<void>
+  /** Every request received so far. */
+  readonly requests: Effect.Effect<ReadonlyArray<LoggedRequest>>
+  /** Empties the request log. */
+  readonly clearRequests: Effect.Effect<void>
+}
+
+/**
+ * The simulator's control, as a service.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class ModelGatesSimulator extends Context.Tag("@modelgates/effect/testing/ModelGatesSimulator")<
+  ModelGatesSimulator,
+  Service
+>() {}
+
+/**
+ * An in-memory simulator: an `HttpClient` that every request reaches
+ * (whatever its origin, below the base path), and the control service. Time
+ * (readiness, rate limits, delays) runs on the `Clock`, so `TestClock` drives
+ * it. Redirects are answered, not followed.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | ModelGatesSimulator> =>
+  Layer.effectContext(
+    Effect.map(engine.make(options), (simulator) =>
+      Context.make(ModelGatesSimulator, simulator.control).pipe(
+        Context.add(HttpClient.HttpClient, inMemory.makeClient(simulator))
+      ))
+  )
+
+/**
+ * The failure to start a server: the port is taken, the host unknown, …
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ServeError extends Schema.TaggedError<ServeError>()("ServeError", {
+  message: Schema.String,
+  cause: Schema.Defect
+}) {}
+
+/**
+ * A running server.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Server {
+  /** The API's base URL, e.g. `http://127.0.0.1:8787/api/v1`: give it to `ModelGatesConfig` as `baseUrl`. */
+  readonly url: string
+  readonly port: number
+  readonly simulator: Service
+}
+
+/**
+ * Serves a simulator over HTTP on `127.0.0.1` (port `0` picks a free one)
+ * until the scope closes; closing drops open connections and stops at once.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const serve: (options?: ServeOptions) => Effect.Effect<Server, ServeError, Scope.Scope> = Effect.fn(
+  "ModelGatesSimulator.serve"
+)(function*(options: ServeOptions = {}) {
+  const simulator = yield* engine.make(options)
+  const listening = yield* server.listen(simulator, { host: options.host ?? "127.0.0.1", port: options.port ?? 0 })
+    .pipe(Effect.mapError((cause) => new ServeError({ message: cause.message, cause })))
+  return { url: `${listening.origin}${simulator.basePath}`, port: listening.port, simulator: simulator.control }
+})
