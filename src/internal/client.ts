@@ -148,6 +148,8 @@ export const parseRetryAfter = (headers: Headers.Headers, now: number): Option.O
 
 const decodeErrorEnvelope = Schema.decodeUnknownOption(Schema.parseJson(Models.ErrorResponse))
 
+const cutBody = (body: string): string => body.length > maxBodyInError ? body.slice(0, maxBodyInError) : body
+
 const quoteStart = (body: string): string => {
   const text = body.replace(/\s+/g, " ").trim()
   if (text === "") return "an empty body"
@@ -200,7 +202,7 @@ const statusError = <A, E>(
       onNone: () => `HTTP ${response.status} from ${operation.name}, with ${quoteStart(body)}`,
       onSome: (envelope) => envelope.error.message
     }),
-    body: body.length > maxBodyInError ? body.slice(0, maxBodyInError) : body,
+    body: cutBody(body),
     headers: copyHeaders(response.headers),
     retryAfter: parseRetryAfter(response.headers, now),
     code: Option.match(envelope, { onNone: () => null, onSome: (envelope) => envelope.error.code }),
@@ -222,15 +224,15 @@ const validationError = (
 ): ModelGatesError.ResponseValidationError => {
   const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
   const path = issue === undefined ? "" : issue.path.join(".")
-  const detail = issue === undefined ? error.message : issue.message
-  const notJson = path === "" && body.trim() !== "" && issue?._tag === "Transformation"
+  const full = issue === undefined ? error.message : issue.message
+  const detail = full.length > 300 ? `${full.slice(0, 300)}…` : full
   return new ModelGatesError.ResponseValidationError({
-    message: notJson || path === ""
+    message: path === ""
       ? `${operation.name}: the ${response.status} response body is not a ${operation.schemaName}: ${detail}`
       : `${operation.name}: the ${response.status} response body does not match ${operation.schemaName} at ${path}: ${detail}`,
     path,
     status: response.status,
-    body: body.length > maxBodyInError ? body.slice(0, maxBodyInError) : body,
+    body: cutBody(body),
     headers: copyHeaders(response.headers),
     url: response.request.url
   }, true)
