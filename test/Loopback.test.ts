@@ -1,0 +1,445 @@
+/**
+ * The SDK against the simulator over real HTTP on 127.0.0.1, with both
+ * platform clients: every scripted fault ends in the right typed error, or a
+ * success, after the right number of attempts and within its time budget.
+ */
+import { FetchHttpClient } from "@effect/platform"
+import type { HttpClient } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
+import { assert, describe, expect, it } from "@effect/vitest"
+import { Generations, ModelGatesConfig, Models, RetryPolicy } from "@modelgates/effect"
+import type { ModelGatesError } from "@modelgates/effect"
+import { ModelGatesSimulator } from "@modelgates/effect/testing"
+import { Clock, Effect, Exit, Fiber, Layer, Schedule } from "effect"
+import type { Duration } from "effect"
+import type { Scope } from "effect"
+
+interface Client {
+  readonly name: string
+  readonly layer: Layer.Layer<HttpClient.HttpClient>
+  /** fetch follows redirects itself; undici's `request` answers them. */
+  readonly followsRedirects: boolean
+}
+
+const clients: ReadonlyArray<Client> = [
+  { name: "FetchHttpClient", layer: FetchHttpClient.layer, followsRedirects: true },
+  { name: "NodeHttpClient.layerUndici", layer: NodeHttpClient.layerUndici, followsRedirects: false }
+]
+
+/** Retries every retryable error 10 ms apart, honouring Retry-After up to a second. */
+const retries = (times: number): RetryPolicy.RetryPolicy =>
+  Schedule.spaced("10 millis").pipe(
+    RetryPolicy.whileRetryable,
+    RetryPolicy.honorRetryAfter({ max: "1 second" }),
+    Schedule.intersect(Schedule.recurs(times))
+  )
+
+interface Setup {
+  readonly retries?: number
+  readonly timeout?: Duration.DurationInput
+  readonly apiKey?: string
+  readonly serve?: ModelGatesSimulator.ServeOptions
+}
+
+type Sdk = HttpClient.HttpClient | ModelGatesConfig.ModelGatesConfig
+
+/**
+ * Serves a simulator for one test, and runs `body` with the SDK pointed at
+ * it through `client`, given the id of a logged generation.
+ */
+const onServer = <A, E>(
+  client: Client,
+  setup: Setup,
+  body: (server: ModelGatesSimulator.Server, id: string) => Effect.Effect<A, E, Sdk | Scope.Scope>
+): Effect.Effect<A, E | ModelGatesSimulator.ServeError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const server = yield* ModelGatesSimulator.serve({ seed: 11, readyAfter: 0, ...setup.serve })
+    const [generation] = yield* server.simulator.generations
+    const config = ModelGatesConfig.layer({
+      apiKey: setup.apiKey ?? ModelGatesSimulator.defaultApiKey,
+      baseUrl: server.url,
+      timeout: setup.timeout ?? "2 seconds",
+      retryPolicy: retries(setup.retries ?? 0)
+    })
+    return yield* body(server, generation.id).pipe(Effect.provide(Layer.merge(client.layer, config)))
+  }).pipe(Effect.orDie)
+
+const timed = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const start = yield* Clock.currentTimeMillis
+    const exit = yield* Effect.exit(effect)
+    return { exit, elapsed: (yield* Clock.currentTimeMillis) - start }
+  })
+
+/** Reads the request log until `until` holds, for a second at most, then as it is. */
+const logWhen = (
+  simulator: ModelGatesSimulator.Service,
+  until: (log: ReadonlyArray<ModelGatesSimulator.LoggedRequest>) => boolean
+) =>
+  simulator.requests.pipe(
+    Effect.filterOrFail(until, () => "not yet"),
+    Effect.retry({ schedule: Schedule.spaced("5 millis"), times: 200 }),
+    Effect.orElse(() => simulator.requests)
+  )
+
+const tagOf = (exit: Exit.Exit<unknown, ModelGatesError.ModelGatesError>): string =>
+  Exit.match(exit, {
+    onSuccess: () => "Success",
+    onFailure: (cause) => cause._tag === "Fail" ? cause.error._tag : `defect: ${cause.toString()}`
+  })
+
+interface FaultCase {
+  readonly name: string
+  readonly faults: ReadonlyArray<ModelGatesSimulator.Fault>
+  readonly setup?: Setup
+  readonly expected: string
+  readonly attempts: number
+  /** What the server saw become of each request, when it matters. */
+  readonly outcomes?: ReadonlyArray<ModelGatesSimulator.Outcome>
+  readonly atLeast?: number
+  readonly budget: number
+}
+
+const faultCases: ReadonlyArray<FaultCase> = [
+  {
+    name: "500 twice, then the answer",
+    faults: [ModelGatesSimulator.errorResponse(500), ModelGatesSimulator.errorResponse(500)],
+    setup: { retries: 3 },
+    expected: "Success",
+    attempts: 3,
+    budget: 1000
+  },
+  {
+    name: "502 without retries",
+    faults: [ModelGatesSimulator.errorResponse(502)],
+    expected: "BadGatewayResponseError",
+    attempts: 1,
+    budget: 500
+  },
+  {
+    name: "529, then the answer",
+    faults: [ModelGatesSimulator.errorResponse(529)],
+    setup: { retries: 2 },
+    expected: "Success",
+    attempts: 2,
+    budget: 500
+  },
+  {
+    name: "402 is never retried",
+    faults: [ModelGatesSimulator.errorResponse(402)],
+    setup: { retries: 3 },
+    expected: "PaymentRequiredResponseError",
+    attempts: 1,
+    budget: 500
+  },
+  {
+    name: "429 with retry-after-ms, then the answer after the wait",
+    faults: [ModelGatesSimulator.errorResponse(429, { headers: { "retry-after-ms": "150" } })],
+    setup: { retries: 2 },
+    expected: "Success",
+    attempts: 2,
+    atLeast: 150,
+    budget: 1000
+  },
+  {
+    name: "429 asking for an hour fails at once",
+    faults: [ModelGatesSimulator.errorResponse(429, { headers: { "retry-after": "3600" } })],
+    setup: { retries: 3 },
+    expected: "TooManyRequestsResponseError",
+    attempts: 1,
+    budget: 500
+  },
+  {
+    name: "524 edge page every time",
+    faults: [ModelGatesSimulator.edgePage(), ModelGatesSimulator.edgePage(), ModelGatesSimulator.edgePage()],
+    setup: { retries: 2 },
+    expected: "EdgeNetworkTimeoutResponseError",
+    attempts: 3,
+    budget: 1000
+  },
+  {
+    name: "503 HTML page from the edge",
+    faults: [ModelGatesSimulator.edgePage(503)],
+    expected: "ModelGatesDefaultError",
+    attempts: 1,
+    budget: 500
+  },
+  {
+    name: "a 200 that is not JSON is not retried",
+    faults: [ModelGatesSimulator.respond(200, { body: "<html>maintenance</html>" })],
+    setup: { retries: 3 },
+    expected: "ResponseValidationError",
+    attempts: 1,
+    budget: 500
+  },
+  {
+    name: "headers late, within the timeout",
+    faults: [ModelGatesSimulator.deliver({ delay: "60 millis" })],
+    expected: "Success",
+    attempts: 1,
+    atLeast: 60,
+    budget: 1000
+  },
+  {
+    name: "headers later than the timeout, every time",
+    faults: [ModelGatesSimulator.deliver({ delay: "2 seconds" }), ModelGatesSimulator.deliver({ delay: "2 seconds" })],
+    setup: { retries: 1, timeout: "60 millis" },
+    expected: "RequestTimeoutError",
+    attempts: 2,
+    outcomes: ["aborted", "aborted"],
+    atLeast: 120,
+    budget: 1000
+  },
+  {
+    name: "body paused mid-way, then finished",
+    faults: [ModelGatesSimulator.deliver({ pause: { afterBytes: 64, duration: "60 millis" } })],
+    expected: "Success",
+    attempts: 1,
+    outcomes: ["complete"],
+    atLeast: 60,
+    budget: 1000
+  },
+  {
+    name: "body stalled past the timeout",
+    faults: [ModelGatesSimulator.deliver({ stallAfter: 64 })],
+    setup: { timeout: "80 millis" },
+    expected: "RequestTimeoutError",
+    attempts: 1,
+    outcomes: ["aborted"],
+    budget: 1000
+  },
+  {
+    name: "body cut off",
+    faults: [ModelGatesSimulator.deliver({ truncateAfter: 64 })],
+    expected: "ConnectionError",
+    attempts: 1,
+    outcomes: ["truncated"],
+    budget: 500
+  },
+  {
+    name: "body cut off once, then whole",
+    faults: [ModelGatesSimulator.deliver({ truncateAfter: 64 })],
+    setup: { retries: 1 },
+    expected: "Success",
+    attempts: 2,
+    outcomes: ["truncated", "complete"],
+    budget: 500
+  },
+  {
+    name: "connection dropped",
+    faults: [ModelGatesSimulator.drop()],
+    expected: "ConnectionError",
+    attempts: 1,
+    outcomes: ["dropped"],
+    budget: 500
+  },
+  {
+    name: "connection dropped twice, then the answer",
+    faults: [ModelGatesSimulator.drop(), ModelGatesSimulator.drop({ delay: "20 millis" })],
+    setup: { retries: 2 },
+    expected: "Success",
+    attempts: 3,
+    outcomes: ["dropped", "dropped", "complete"],
+    budget: 1000
+  }
+]
+
+describe.each(clients)("SDK over loopback with $name", (client) => {
+  describe("scripted faults", () => {
+    for (const faultCase of faultCases) {
+      it.scopedLive(
+        faultCase.name,
+        () =>
+          onServer(client, faultCase.setup ?? {}, ({ simulator }, id) =>
+            Effect.gen(function*() {
+              yield* simulator.script({ id }, ...faultCase.faults)
+              const { elapsed, exit } = yield* timed(Generations.getGeneration({ id }))
+              expect(tagOf(exit)).toBe(faultCase.expected)
+              const log = yield* logWhen(simulator, (log) => log.every((entry) => entry.outcome !== "pending"))
+              expect(log.map((entry) => entry.query["id"])).toEqual(Array(faultCase.attempts).fill(id))
+              if (faultCase.outcomes !== undefined) {
+                expect(log.map((entry) => entry.outcome)).toEqual(faultCase.outcomes)
+              }
+              expect(elapsed).toBeGreaterThanOrEqual(faultCase.atLeast ?? 0)
+              expect(elapsed).toBeLessThan(faultCase.budget)
+            }))
+      )
+    }
+  })
+
+  describe("service behaviour", () => {
+    it.scopedLive("metadata and content decode, as stored", () =>
+      onServer(client, {}, ({ simulator }) =>
+        Effect.gen(function*() {
+          for (const generation of yield* simulator.generations) {
+            const { data } = yield* Generations.getGeneration({ id: generation.id })
+            expect(data).toEqual(generation.data)
+            if (generation.content !== null) {
+              expect((yield* Generations.listGenerationContent({ id: generation.id })).data).toEqual(generation.content)
+            }
+          }
+        })))
+
+    it.scopedLive("an unknown key gets 401, and the log never holds the key", () =>
+      onServer(client, { apiKey: "sk-mg-not-a-key" }, ({ simulator }, id) =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(Generations.getGeneration({ id }))
+          expect(error._tag).toBe("UnauthorizedResponseError")
+          const [entry] = yield* simulator.requests
+          expect(entry.headers["authorization"]).toBe("<redacted>")
+          expect(JSON.stringify(yield* simulator.requests)).not.toContain("sk-mg-not-a-key")
+        })))
+
+    it.scopedLive("the rate limit answers 429 with Retry-After, and the retry after it succeeds", () =>
+      onServer(
+        client,
+        { retries: 2, serve: { rateLimit: { requests: 1, window: "200 millis" } } },
+        ({ simulator }, id) =>
+          Effect.gen(function*() {
+            yield* Generations.getGeneration({ id })
+            const { elapsed, exit } = yield* timed(Generations.getGeneration({ id }))
+            expect(tagOf(exit)).toBe("Success")
+            expect((yield* simulator.requests).map((entry) => entry.status)).toEqual([200, 429, 200])
+            expect(elapsed).toBeGreaterThanOrEqual(100)
+            expect(elapsed).toBeLessThan(1000)
+          })
+      ))
+
+    it.scopedLive("a generation that is not ready yet is found once it is", () =>
+      onServer(client, {}, ({ simulator }) =>
+        Effect.gen(function*() {
+          const fresh = yield* simulator.add({ readyAfter: "150 millis" })
+          const waitForIt = Generations.getGeneration({ id: fresh.id }).pipe(
+            Effect.retry({
+              schedule: Schedule.spaced("25 millis"),
+              while: (error) => error._tag === "NotFoundResponseError",
+              times: 40
+            })
+          )
+          const { elapsed, exit } = yield* timed(waitForIt)
+          expect(tagOf(exit)).toBe("Success")
+          expect(elapsed).toBeGreaterThanOrEqual(100)
+          expect(elapsed).toBeLessThan(1000)
+        })))
+  })
+
+  describe("interruption", () => {
+    const interruptedWhile = (
+      fault: ModelGatesSimulator.Fault,
+      started: (entry: ModelGatesSimulator.LoggedRequest) => boolean
+    ) =>
+      onServer(client, {}, ({ simulator }, id) =>
+        Effect.gen(function*() {
+          yield* simulator.script({ id }, fault)
+          const fiber = yield* Effect.fork(Generations.getGeneration({ id }))
+          yield* logWhen(simulator, (log) => log.some(started))
+          yield* Fiber.interrupt(fiber)
+          const log = yield* logWhen(simulator, (log) => log.some((entry) => entry.outcome === "aborted"))
+          expect(log.map((entry) => entry.outcome)).toEqual(["aborted"])
+        }))
+
+    it.scopedLive("closes the connection while the server delays the headers", () =>
+      interruptedWhile(ModelGatesSimulator.deliver({ delay: "10 seconds" }), () => true))
+
+    it.scopedLive("closes the connection while the body stalls", () =>
+      interruptedWhile(ModelGatesSimulator.deliver({ stallAfter: 10 }), (entry) => entry.status === 200))
+  })
+
+  describe("large bodies", () => {
+    const tenMegabytes = 10 * 1024 * 1024
+
+    it.scopedLive("a 10 MB generation decodes", () =>
+      onServer(client, {}, ({ simulator }, id) =>
+        Effect.gen(function*() {
+          const [stored] = yield* simulator.generations
+          const huge = new Models.GenerationResponse({
+            data: new Models.GenerationData({ ...stored.data, userAgent: "x".repeat(tenMegabytes) })
+          })
+          yield* simulator.script({ id }, ModelGatesSimulator.respond(200, { body: huge }))
+          const { data } = yield* Generations.getGeneration({ id })
+          expect(data.userAgent?.length).toBe(tenMegabytes)
+        })))
+
+    it.scopedLive("a 10 MB error page becomes a typed error with its body cut short", () =>
+      onServer(client, {}, ({ simulator }, id) =>
+        Effect.gen(function*() {
+          const page = `<html>${"<p>upstream exploded</p>".repeat(tenMegabytes / 24)}</html>`
+          yield* simulator.script({ id }, ModelGatesSimulator.respond(500, { body: page }))
+          const error = yield* Effect.flip(Generations.getGeneration({ id }))
+          assert(error._tag === "InternalServerResponseError")
+          expect(error.body.length).toBeLessThanOrEqual(10_000)
+        })))
+  })
+
+  describe("redirects", () => {
+    it.scopedLive("to the same origin", () =>
+      onServer(client, {}, ({ simulator, url }, id) =>
+        Effect.gen(function*() {
+          const target = `${url}/generation?${new URLSearchParams({ id })}`
+          yield* simulator.script({ id }, ModelGatesSimulator.redirect(target))
+          const { exit } = yield* timed(Generations.getGeneration({ id }))
+          const log = yield* simulator.requests
+          if (client.followsRedirects) {
+            expect(tagOf(exit)).toBe("Success")
+            expect(log.map((entry) => [entry.status, entry.headers["authorization"]])).toEqual([
+              [307, "<redacted>"],
+              [200, "<redacted>"]
+            ])
+          } else {
+            expect(tagOf(exit)).toBe("ModelGatesDefaultError")
+            expect(log.map((entry) => entry.status)).toEqual([307])
+          }
+        })))
+
+    it.scopedLive("to another origin never carries Authorization there", () =>
+      onServer(client, {}, ({ simulator, url }, id) =>
+        Effect.gen(function*() {
+          const elsewhere = yield* ModelGatesSimulator.serve({ seed: 11, readyAfter: 0 })
+          expect(new URL(elsewhere.url).origin).not.toBe(new URL(url).origin)
+          yield* simulator.script(
+            { id },
+            ModelGatesSimulator.redirect(`${elsewhere.url}/generation?${new URLSearchParams({ id })}`)
+          )
+          const { exit } = yield* timed(Generations.getGeneration({ id }))
+          const there = yield* elsewhere.simulator.requests
+          expect(there.every((entry) => entry.headers["authorization"] === undefined)).toBe(true)
+          if (client.followsRedirects) {
+            expect(there).toHaveLength(1)
+            expect(tagOf(exit)).toBe("UnauthorizedResponseError")
+          } else {
+            expect(there).toHaveLength(0)
+            expect(tagOf(exit)).toBe("ModelGatesDefaultError")
+          }
+        })))
+  })
+})
+
+describe("serve", () => {
+  it.scopedLive("stops cleanly with connections open, and frees its port", () =>
+    Effect.gen(function*() {
+      const port = yield* Effect.scoped(Effect.gen(function*() {
+        const server = yield* ModelGatesSimulator.serve()
+        const [generation] = yield* server.simulator.generations
+        yield* server.simulator.script({ id: generation.id }, ModelGatesSimulator.deliver({ stallAfter: 10 }))
+        const config = ModelGatesConfig.layer({ apiKey: ModelGatesSimulator.defaultApiKey, baseUrl: server.url })
+        yield* Effect.forkScoped(
+          Generations.getGeneration({ id: generation.id }).pipe(
+            Effect.provide(Layer.merge(FetchHttpClient.layer, config))
+          )
+        )
+        yield* logWhen(server.simulator, (log) => log.length > 0)
+        return server.port
+      }))
+      // The same port can be listened on again at once.
+      const again = yield* ModelGatesSimulator.serve({ port })
+      expect(again.port).toBe(port)
+    }))
+
+  it.scopedLive("fails with ServeError when the port is taken", () =>
+    Effect.gen(function*() {
+      const first = yield* ModelGatesSimulator.serve()
+      const error = yield* Effect.flip(ModelGatesSimulator.serve({ port: first.port }))
+      expect(error._tag).toBe("ServeError")
+      expect(error.message).toContain("EADDRINUSE")
+    }))
+})
