@@ -1,0 +1,152 @@
+/**
+ * Builds the published package into dist/, the way Effect's own packages are
+ * laid out: ESM in dist/esm, CommonJS in dist/cjs (each with its declarations
+ * beside it, so either module system reads types of its own format), and a
+ * dist/package.json written here, with one `exports` entry per public module
+ * and `src/internal/**` closed. Publish with `npm publish ./dist`.
+ *
+ * The repository's own package.json keeps pointing at src/ for development;
+ * nothing here changes it.
+ *
+ * Run with `tsx scripts/build.ts`.
+ */
+import { spawn } from "node:child_process"
+import * as fs from "node:fs"
+import { createRequire } from "node:module"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+const dist = path.join(root, "dist")
+const require = createRequire(import.meta.url)
+
+const toPosix = (p: string) => p.split(path.sep).join("/")
+
+const run = (command: string, args: ReadonlyArray<string>): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, stdio: "inherit" })
+    child.on("error", reject)
+    child.on("exit", (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(
+          new Error(`${path.basename(args[0] ?? command)} ${args.slice(1).join(" ")}: ${signal ?? `exit ${code}`}`)
+        ))
+  })
+
+const tsc = (project: string) => run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", project])
+
+const writeJson = (file: string, value: unknown) => {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, JSON.stringify(value, null, 2) + "\n")
+}
+
+/**
+ * The public modules: every .ts file under src/ but src/internal/**, as
+ * subpath => module path without extension (`src/testing/index.ts` is
+ * `./testing`, `src/index.ts` is `.`).
+ */
+const publicModules = (): Array<readonly [subpath: string, module: string]> => {
+  const walk = (dir: string): Array<string> =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const full = path.join(dir, entry.name)
+      if (entry.isDirectory()) return entry.name === "internal" ? [] : walk(full)
+      return entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [full] : []
+    })
+  return walk(path.join(root, "src"))
+    .map((file) => toPosix(path.relative(path.join(root, "src"), file)).replace(/\.ts$/, ""))
+    .map((module) => {
+      const subpath = module === "index" ? "." : `./${module.replace(/\/index$/, "")}`
+      return [subpath, module] as const
+    })
+    .sort(([a], [b]) => (a === "." ? -1 : b === "." ? 1 : a.localeCompare(b)))
+}
+
+interface Manifest {
+  readonly name: string
+  readonly version: string
+  readonly description?: string
+  readonly license?: string
+  readonly keywords?: ReadonlyArray<string>
+  readonly repository?: unknown
+  readonly homepage?: string
+  readonly bugs?: unknown
+  readonly engines?: Record<string, string>
+  readonly peerDependencies?: Record<string, string>
+  readonly peerDependenciesMeta?: unknown
+  readonly dependencies?: Record<string, string>
+  readonly bin?: Record<string, string>
+}
+
+const main = async () => {
+  const manifest: Manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
+  fs.rmSync(dist, { recursive: true, force: true })
+
+  await Promise.all([tsc("tsconfig.build.esm.json"), tsc("tsconfig.build.cjs.json")])
+  // dist/package.json says "module"; the CommonJS half says otherwise for its own folder.
+  writeJson(path.join(dist, "cjs", "package.json"), { type: "commonjs" })
+
+  const modules = publicModules()
+  for (const [, module] of modules) {
+    for (const file of [`esm/${module}.js`, `esm/${module}.d.ts`, `cjs/${module}.js`, `cjs/${module}.d.ts`]) {
+      if (!fs.existsSync(path.join(dist, file))) throw new Error(`build: dist/${file} was not emitted`)
+    }
+  }
+
+  const exports: Record<string, unknown> = { "./package.json": "./package.json" }
+  for (const [subpath, module] of modules) {
+    exports[subpath] = {
+      import: { types: `./esm/${module}.d.ts`, default: `./esm/${module}.js` },
+      require: { types: `./cjs/${module}.d.ts`, default: `./cjs/${module}.js` }
+    }
+  }
+  exports["./internal/*"] = null
+
+  // Resolvers that predate `exports` (TypeScript's node10) find subpath types here.
+  const typesVersions = {
+    "*": Object.fromEntries(
+      modules.filter(([subpath]) => subpath !== ".").map((
+        [subpath, module]
+      ) => [subpath.slice(2), [`./cjs/${module}.d.ts`]])
+    )
+  }
+
+  const bin = await buildBin(manifest)
+
+  const published = {
+    name: manifest.name,
+    version: manifest.version,
+    description: manifest.description,
+    license: manifest.license,
+    keywords: manifest.keywords,
+    repository: manifest.repository,
+    homepage: manifest.homepage,
+    bugs: manifest.bugs,
+    type: "module",
+    sideEffects: false,
+    engines: manifest.engines,
+    main: "./cjs/index.js",
+    module: "./esm/index.js",
+    types: "./cjs/index.d.ts",
+    exports,
+    typesVersions,
+    bin,
+    dependencies: manifest.dependencies,
+    peerDependencies: manifest.peerDependencies,
+    peerDependenciesMeta: manifest.peerDependenciesMeta
+  }
+  writeJson(path.join(dist, "package.json"), published)
+
+  for (const file of ["README.md", "LICENSE"]) {
+    fs.copyFileSync(path.join(root, file), path.join(dist, file))
+  }
+  console.log(`build: dist/ with ${modules.length} public modules: ${modules.map(([subpath]) => subpath).join(", ")}`)
+}
+
+/** Placeholder until the simulator's bin lands; see below. */
+const buildBin = async (_manifest: Manifest): Promise<Record<string, string> | undefined> => undefined
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exitCode = 1
+})
