@@ -279,15 +279,19 @@ export const make = Effect.fnUntraced(function*(options: ModelGatesSimulator.Opt
   const startedAt = yield* Clock.currentTimeMillis
   const past = yield* seed.seeded(seedValue, options.generations ?? 12)
   const justFinished = yield* seed.fresh(seedValue, 0, startedAt)
+  const stored = (generated: seed.Generated, readyAt: number): ModelGatesSimulator.StoredGeneration => ({
+    ...generated,
+    id: generated.data.id,
+    readyAt
+  })
   const store = yield* Ref.make<ReadonlyMap<string, ModelGatesSimulator.StoredGeneration>>(
-    new Map([
-      ...past.map((generated) => [generated.data.id, { ...generated, id: generated.data.id, readyAt: 0 }] as const),
-      [justFinished.data.id, {
-        ...justFinished,
-        id: justFinished.data.id,
-        readyAt: startedAt + Duration.toMillis(readyAfter)
-      }] as const
-    ])
+    new Map(
+      [
+        ...past.map((generated) => stored(generated, 0)),
+        stored(justFinished, startedAt + Duration.toMillis(readyAfter))
+      ]
+        .map((generation) => [generation.id, generation])
+    )
   )
   const added = yield* Ref.make(1)
   const queues = yield* Ref.make<Queues>({ byId: new Map(), byPath: new Map() })

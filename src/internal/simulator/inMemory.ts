@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import type * as ModelGatesSimulator from "../../testing/ModelGatesSimulator.js"
 import * as engine from "./engine.js"
 
 /** The client gave up on the response (its fiber was interrupted). */
@@ -27,11 +28,10 @@ const abortedBy = (signal: AbortSignal): Effect.Effect<never, ClientAborted> =>
     return Effect.sync(() => signal.removeEventListener("abort", onAbort))
   })
 
-const outcomeOf = (exit: Exit.Exit<unknown, engine.BodyCutOff | ClientAborted>) =>
+const outcomeOf = (exit: Exit.Exit<unknown, engine.BodyCutOff | ClientAborted>): ModelGatesSimulator.Outcome =>
   Exit.match(exit, {
-    onSuccess: () => "complete" as const,
-    onFailure: (cause) =>
-      cause._tag === "Fail" && cause.error._tag === "BodyCutOff" ? "truncated" as const : "aborted" as const
+    onSuccess: () => "complete",
+    onFailure: (cause) => cause._tag === "Fail" && cause.error._tag === "BodyCutOff" ? "truncated" : "aborted"
   })
 
 /** An `HttpClient` that the simulator answers, whatever the request's origin. */

@@ -418,6 +418,7 @@ const failed: Kind = ({ content, entry, fields }) =>
   Effect.gen(function*() {
     const [earlier, last] = [yield* pick(failures), yield* pick(failures)]
     const [firstProvider, lastProvider = firstProvider] = entry.providers
+    const latencies = [yield* between(200, 900, 0), yield* between(5000, 30000, 0)]
     return {
       fields: {
         ...fields,
@@ -429,11 +430,12 @@ const failed: Kind = ({ content, entry, fields }) =>
         totalCost: 0,
         usage: 0,
         generationTime: null,
+        latency: latencies[0] + latencies[1],
         upstreamId: null,
         providerName: lastProvider,
         providerResponses: [
-          yield* attempt(entry, firstProvider, earlier.status, yield* between(200, 900, 0)),
-          yield* attempt(entry, lastProvider, last.status, yield* between(5000, 30000, 0))
+          yield* attempt(entry, firstProvider, earlier.status, latencies[0]),
+          yield* attempt(entry, lastProvider, last.status, latencies[1])
         ]
       },
       content: new Models.GenerationContentData({

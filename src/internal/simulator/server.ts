@@ -81,9 +81,10 @@ const answer = (simulator: engine.Simulator, origin: string, exchange: Exchange)
       url: new URL(`${origin}${exchange.request.url ?? "/"}`),
       headers: headersOf(exchange.request)
     })
+    const aborted: ModelGatesSimulator.Outcome = "aborted"
     const outcome = yield* Effect.raceFirst(
       deliver(exchange, reply),
-      Effect.as(Deferred.await(exchange.clientGone), "aborted" as const)
+      Effect.as(Deferred.await(exchange.clientGone), aborted)
     )
     yield* simulator.settle(seq, outcome)
   })

@@ -1,0 +1,199 @@
+/**
+ * The `modelgates-simulator` command: serves a simulator on loopback until
+ * interrupted (Ctrl-C), and says how to reach it.
+ */
+import * as Console from "effect/Console"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as ModelGatesSimulator from "../../testing/ModelGatesSimulator.js"
+
+/** The command line could not be used. */
+export class CliError extends Schema.TaggedError<CliError>()("CliError", {
+  message: Schema.String
+}) {}
+
+export const usage = `Usage: modelgates-simulator [options]
+
+Serves the ModelGates Generations API on loopback, with seeded generations.
+
+Options:
+  --port <n>            port to listen on; 0 picks a free one (default 8787)
+  --host <host>         interface to listen on (default 127.0.0.1)
+  --seed <n>            seed of the generated generations (default 1)
+  --generations <n>     how many past generations to seed (default 12)
+  --key <key>[:member]  an accepted API key; repeatable. ":member" makes it a
+                        non-admin key, which gets 403 on stored content
+                        (default: ${ModelGatesSimulator.defaultApiKey})
+  --ready-after <time>  how long a just-finished generation answers 404,
+                        e.g. 500ms, 2s, 1m (default 2s)
+  --rate-limit <n>[/<time>]
+                        at most n requests per key per window, e.g. 60/1m
+                        (default window 1m; off unless given)
+  --help                show this help`
+
+const durationPattern = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/
+
+const parseDuration = (flag: string, text: string): Effect.Effect<Duration.Duration, CliError> => {
+  const match = durationPattern.exec(text.trim())
+  if (match !== null) {
+    const unit = match[2] ?? "ms"
+    const factor = unit === "h" ? 3_600_000 : unit === "m" ? 60_000 : unit === "s" ? 1000 : 1
+    return Effect.succeed(Duration.millis(Number(match[1]) * factor))
+  }
+  return Option.match(Duration.decodeUnknown(text), {
+    onNone: () => Effect.fail(new CliError({ message: `${flag}: cannot read ${JSON.stringify(text)} as a duration` })),
+    onSome: Effect.succeed
+  })
+}
+
+const parseCount = (flag: string, text: string, min: number): Effect.Effect<number, CliError> => {
+  const n = Number(text)
+  return Number.isInteger(n) && n >= min && n <= 1_000_000
+    ? Effect.succeed(n)
+    : Effect.fail(
+      new CliError({ message: `${flag}: expected a whole number from ${min}, got ${JSON.stringify(text)}` })
+    )
+}
+
+type Parsed =
+  | { readonly _tag: "Help" }
+  | { readonly _tag: "Serve"; readonly options: ModelGatesSimulator.ServeOptions }
+
+const help: Parsed = { _tag: "Help" }
+
+const serveWith = (options: ModelGatesSimulator.ServeOptions): Parsed => ({ _tag: "Serve", options })
+
+const flags = new Set(["--port", "--host", "--seed", "--generations", "--key", "--ready-after", "--rate-limit"])
+
+/** Splits `--flag=value` and `--flag value` into pairs; fails on anything else. */
+const pairsOf = (argv: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<readonly [string, string]>, CliError> =>
+  Effect.gen(function*() {
+    const pairs: Array<readonly [string, string]> = []
+    for (let i = 0; i < argv.length; i++) {
+      const arg = argv[i]
+      const eq = arg.indexOf("=")
+      const [flag, inline] = eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)]
+      if (flag === "--help" || flag === "-h") {
+        pairs.push(["--help", ""])
+        continue
+      }
+      if (!flags.has(flag)) return yield* new CliError({ message: `unknown option ${JSON.stringify(arg)}` })
+      const value = inline ?? argv[++i]
+      if (value === undefined) return yield* new CliError({ message: `${flag} needs a value` })
+      pairs.push([flag, value])
+    }
+    return pairs
+  })
+
+export const parse = (argv: ReadonlyArray<string>): Effect.Effect<Parsed, CliError> =>
+  Effect.gen(function*() {
+    const pairs = yield* pairsOf(argv)
+    if (pairs.some(([flag]) => flag === "--help")) return help
+    let options: ModelGatesSimulator.ServeOptions = { port: 8787 }
+    const keys: Array<ModelGatesSimulator.KeyOptions> = []
+    for (const [flag, value] of pairs) {
+      switch (flag) {
+        case "--port":
+          options = { ...options, port: yield* parseCount(flag, value, 0) }
+          break
+        case "--host":
+          options = { ...options, host: value }
+          break
+        case "--seed":
+          options = { ...options, seed: yield* parseCount(flag, value, 0) }
+          break
+        case "--generations":
+          options = { ...options, generations: yield* parseCount(flag, value, 0) }
+          break
+        case "--key": {
+          const member = value.endsWith(":member")
+          const key = member ? value.slice(0, -":member".length) : value
+          if (key === "" || /\s/.test(key)) {
+            return yield* new CliError({ message: "--key: a key is one word without spaces" })
+          }
+          keys.push({ key, admin: !member })
+          break
+        }
+        case "--ready-after":
+          options = { ...options, readyAfter: yield* parseDuration(flag, value) }
+          break
+        case "--rate-limit": {
+          const [requests, window = "1m"] = value.split("/")
+          options = {
+            ...options,
+            rateLimit: { requests: yield* parseCount(flag, requests, 1), window: yield* parseDuration(flag, window) }
+          }
+          break
+        }
+      }
+    }
+    return serveWith(keys.length === 0 ? options : { ...options, keys })
+  })
+
+const describeKeys = (options: ModelGatesSimulator.ServeOptions): ReadonlyArray<string> =>
+  (options.keys ?? [ModelGatesSimulator.defaultApiKey]).flatMap((entry) =>
+    typeof entry === "string"
+      ? [`${entry} (admin)`]
+      : "key" in entry && typeof entry.key === "string"
+      ? [`${entry.key} (${entry.admin === false ? "member: 403 on content" : "admin"})`]
+      : []
+  )
+
+const banner = (
+  server: ModelGatesSimulator.Server,
+  options: ModelGatesSimulator.ServeOptions,
+  generations: ReadonlyArray<ModelGatesSimulator.StoredGeneration>
+): string => {
+  const [key] = describeKeys(options)
+  const plainKey = key.split(" ")[0]
+  const shown = ["fallback", "prompt", "failed", "null-heavy", "regional", "fresh"].flatMap((label) =>
+    generations.filter((generation) => generation.label === label).slice(0, 1)
+  )
+  const readyAfter = Duration.format(Duration.decode(options.readyAfter ?? "2 seconds"))
+  const rateLimit = options.rateLimit === undefined
+    ? "no rate limit"
+    : `at most ${options.rateLimit.requests} requests per ${Duration.format(Duration.decode(options.rateLimit.window))}`
+  return [
+    `ModelGates simulator listening on ${server.url}`,
+    "",
+    `  keys:        ${describeKeys(options).join(", ")}`,
+    `  seed:        ${options.seed ?? 1}, ${generations.length} generations`,
+    `  readiness:   a just-finished generation answers 404 for ${readyAfter}`,
+    `  rate limit:  ${rateLimit}`,
+    "",
+    "Generations to try:",
+    ...shown.map((generation) =>
+      `  ${generation.id}  ${generation.label.padEnd(10)}  ${generation.data.model.padEnd(36)}  ${
+        generation.content === null ? "content not logged" : "content logged"
+      }`
+    ),
+    "",
+    "Try it:",
+    `  curl -H "Authorization: Bearer ${plainKey}" "${server.url}/generation?id=${shown[0]?.id ?? ""}"`,
+    "Point the SDK at it:",
+    `  MODELGATES_BASE_URL=${server.url} MODELGATES_API_KEY=${plainKey}`,
+    "",
+    "Ctrl-C stops it."
+  ].join("\n")
+}
+
+/** Runs the command until interrupted. */
+export const run = (argv: ReadonlyArray<string>): Effect.Effect<void, CliError> =>
+  Effect.gen(function*() {
+    const parsed = yield* parse(argv)
+    if (parsed._tag === "Help") return yield* Console.log(usage)
+    const { options } = parsed
+    yield* Effect.scoped(Effect.gen(function*() {
+      const server = yield* ModelGatesSimulator.serve(options).pipe(
+        Effect.mapError((error) =>
+          new CliError({
+            message: `cannot listen on ${options.host ?? "127.0.0.1"}:${options.port}: ${error.message}`
+          })
+        )
+      )
+      yield* Console.log(banner(server, options, yield* server.simulator.generations))
+      return yield* Effect.never
+    })).pipe(Effect.onInterrupt(() => Console.log("\nSimulator stopped.")))
+  }).pipe(Effect.tapError((error) => Console.error(`modelgates-simulator: ${error.message}\n\n${usage}`)))

@@ -1,0 +1,170 @@
+/**
+ * The `modelgates-simulator` command and `npm run demo`, run as the user runs
+ * them: real processes, real ports on 127.0.0.1, Ctrl-C to stop.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Duration, Effect, Either } from "effect"
+import { type ChildProcess, spawn } from "node:child_process"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import * as Cli from "../src/internal/simulator/cli.js"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+const bin = path.join(root, "bin", "modelgates-simulator.mjs")
+
+interface Run {
+  readonly child: ChildProcess
+  readonly output: () => string
+  readonly exited: Promise<number | null>
+}
+
+const start = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = process.env): Run => {
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] })
+  let output = ""
+  child.stdout?.on("data", (chunk) => (output += chunk))
+  child.stderr?.on("data", (chunk) => (output += chunk))
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+  return { child, output: () => output, exited }
+}
+
+/** Waits until the output matches, for `ms` at most. */
+const outputMatching = async (run: Run, pattern: RegExp, ms: number): Promise<RegExpMatchArray> => {
+  const deadline = Date.now() + ms
+  while (Date.now() < deadline) {
+    const match = pattern.exec(run.output())
+    if (match !== null) return match
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  run.child.kill("SIGKILL")
+  throw new Error(`no ${pattern} in ${ms} ms; output:\n${run.output()}`)
+}
+
+const exitWithin = (run: Run, ms: number): Promise<number | null> =>
+  Promise.race([
+    run.exited,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => {
+        run.child.kill("SIGKILL")
+        reject(new Error(`still running after ${ms} ms; output:\n${run.output()}`))
+      }, ms)
+    )
+  ])
+
+describe("modelgates-simulator", () => {
+  it("serves the API on loopback, prints the base URL and ids, and stops cleanly on Ctrl-C", async () => {
+    const run = start([bin, "--port", "0", "--seed", "3", "--key", "sk-one", "--key", "sk-two:member"])
+    try {
+      const [, url] = await outputMatching(run, /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v1)/, 15_000)
+      await outputMatching(run, /Ctrl-C stops it/, 5_000)
+      const ids = [...run.output().matchAll(/^\s+(gen-\d+-\w+)\s+(\S+)/gm)].map((match) => [match[1], match[2]])
+      expect(ids.map(([, label]) => label)).toEqual(["fallback", "prompt", "failed", "null-heavy", "regional", "fresh"])
+      const [id] = ids[0]
+      const metadata = await fetch(`${url}/generation?id=${id}`, { headers: { authorization: "Bearer sk-one" } })
+      expect(metadata.status).toBe(200)
+      expect((await metadata.json()).data.id).toBe(id)
+      const member = await fetch(`${url}/generation/content?id=${id}`, { headers: { authorization: "Bearer sk-two" } })
+      expect(member.status).toBe(403)
+      await member.text()
+      run.child.kill("SIGINT")
+      expect(await exitWithin(run, 5_000)).toBe(0)
+      expect(run.output()).toContain("Simulator stopped.")
+    } finally {
+      run.child.kill("SIGKILL")
+    }
+  }, 30_000)
+
+  it("refuses an unknown option with the usage, and exits 1", async () => {
+    const run = start([bin, "--colour", "blue"])
+    expect(await exitWithin(run, 15_000)).toBe(1)
+    expect(run.output()).toContain(`unknown option "--colour"`)
+    expect(run.output()).toContain("Usage: modelgates-simulator")
+  }, 30_000)
+
+  describe("flags", () => {
+    const parse = (argv: ReadonlyArray<string>) => Effect.runSync(Effect.either(Cli.parse(argv)))
+
+    it("default to port 8787 and the simulator's defaults", () => {
+      expect(parse([])).toEqual(Either.right({ _tag: "Serve", options: { port: 8787 } }))
+      expect(parse(["--help"])).toEqual(Either.right({ _tag: "Help" }))
+    })
+
+    it("read every option, in both spellings", () => {
+      const parsed = parse([
+        "--port=0",
+        "--host",
+        "::1",
+        "--seed",
+        "9",
+        "--generations=30",
+        "--key",
+        "sk-a",
+        "--key=sk-b:member",
+        "--ready-after",
+        "1.5s",
+        "--rate-limit",
+        "60/1m"
+      ])
+      expect(parsed).toEqual(Either.right({
+        _tag: "Serve",
+        options: {
+          port: 0,
+          host: "::1",
+          seed: 9,
+          generations: 30,
+          keys: [{ key: "sk-a", admin: true }, { key: "sk-b", admin: false }],
+          readyAfter: Duration.millis(1500),
+          rateLimit: { requests: 60, window: Duration.minutes(1) }
+        }
+      }))
+      expect(parse(["--ready-after", "3 seconds"])).toEqual(
+        Either.right({ _tag: "Serve", options: { port: 8787, readyAfter: Duration.seconds(3) } })
+      )
+    })
+
+    it("name the flag that cannot be read", () => {
+      const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+        [["--port", "http"], "--port"],
+        [["--rate-limit", "0"], "--rate-limit"],
+        [["--ready-after", "soon"], "--ready-after"],
+        [["--key"], "--key needs a value"],
+        [["--key", "two words"], "--key"],
+        [["--verbose"], "unknown option"]
+      ]
+      for (const [argv, message] of cases) {
+        const parsed = parse(argv)
+        expect(Either.isLeft(parsed) ? parsed.left.message : "parsed").toContain(message)
+      }
+    })
+  })
+})
+
+describe("npm run demo", () => {
+  it("walks through the SDK against the simulator and exits 0", async () => {
+    const env = { ...process.env }
+    delete env["MODELGATES_API_KEY"]
+    const run = start([path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "examples/demo.ts"], env)
+    try {
+      expect(await exitWithin(run, 40_000)).toBe(0)
+      const output = run.output()
+      for (
+        const expected of [
+          "ModelGates simulator listening on http://127.0.0.1:",
+          "What a generation cost and how it ran",
+          "What went in and came out",
+          "A generation that failed, with its stored error",
+          "404, not there yet",
+          "statuses seen: 429 → 200",
+          "403: this key may not read stored content",
+          "524 from the edge network",
+          "timed out after 300ms",
+          "refused before sending (id)",
+          "Done."
+        ]
+      ) {
+        expect(output).toContain(expected)
+      }
+    } finally {
+      run.child.kill("SIGKILL")
+    }
+  }, 60_000)
+})
