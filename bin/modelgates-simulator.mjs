@@ -5,7 +5,5 @@
 import { register } from "tsx/esm/api"
 
 register()
-const { runMain } = await import("@effect/platform-node/NodeRuntime")
-const { run } = await import("../src/internal/simulator/cli.ts")
-// Ctrl-C interrupts the program: the server closes its connections and stops.
-runMain(run(process.argv.slice(2)), { disableErrorReporting: true })
+const { main } = await import("../src/internal/simulator/cli.ts")
+main(process.argv.slice(2))

@@ -5,6 +5,8 @@
 import * as Console from "effect/Console"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as ModelGatesSimulator from "../../testing/ModelGatesSimulator.js"
@@ -197,3 +199,20 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<void, CliError> 
       return yield* Effect.never
     })).pipe(Effect.onInterrupt(() => Console.log("\nSimulator stopped.")))
   }).pipe(Effect.tapError((error) => Console.error(`modelgates-simulator: ${error.message}\n\n${usage}`)))
+
+/**
+ * Runs the command as the process: SIGINT (Ctrl-C) and SIGTERM interrupt it,
+ * which closes the server; the exit code is 1 when it failed, else 0. Needs
+ * only `effect`, so a compiled bin can call it as well as the tsx one.
+ */
+export const main = (argv: ReadonlyArray<string>): void => {
+  const fiber = Effect.runFork(run(argv))
+  const stop = () => Effect.runFork(Fiber.interrupt(fiber))
+  process.once("SIGINT", stop)
+  process.once("SIGTERM", stop)
+  fiber.addObserver((exit) => {
+    process.off("SIGINT", stop)
+    process.off("SIGTERM", stop)
+    process.exitCode = Exit.isFailure(exit) && !Exit.isInterrupted(exit) ? 1 : 0
+  })
+}
