@@ -114,7 +114,7 @@ const faultCases: ReadonlyArray<FaultCase> = [
     faults: [ModelGatesSimulator.errorResponse(502)],
     expected: "BadGatewayResponseError",
     attempts: 1,
-    budget: 500
+    budget: 1000
   },
   {
     name: "529, then the answer",
@@ -122,7 +122,7 @@ const faultCases: ReadonlyArray<FaultCase> = [
     setup: { retries: 2 },
     expected: "Success",
     attempts: 2,
-    budget: 500
+    budget: 1000
   },
   {
     name: "402 is never retried",
@@ -130,7 +130,7 @@ const faultCases: ReadonlyArray<FaultCase> = [
     setup: { retries: 3 },
     expected: "PaymentRequiredResponseError",
     attempts: 1,
-    budget: 500
+    budget: 1000
   },
   {
     name: "429 with retry-after-ms, then the answer after the wait",
@@ -147,7 +147,7 @@ const faultCases: ReadonlyArray<FaultCase> = [
     setup: { retries: 3 },
     expected: "TooManyRequestsResponseError",
     attempts: 1,
-    budget: 500
+    budget: 1000
   },
   {
     name: "524 edge page every time",
@@ -162,7 +162,7 @@ const faultCases: ReadonlyArray<FaultCase> = [
     faults: [ModelGatesSimulator.edgePage(503)],
     expected: "ModelGatesDefaultError",
     attempts: 1,
-    budget: 500
+    budget: 1000
   },
   {
     name: "a 200 that is not JSON is not retried",
@@ -170,7 +170,7 @@ const faultCases: ReadonlyArray<FaultCase> = [
     setup: { retries: 3 },
     expected: "ResponseValidationError",
     attempts: 1,
-    budget: 500
+    budget: 1000
   },
   {
     name: "headers late, within the timeout",
@@ -214,7 +214,7 @@ const faultCases: ReadonlyArray<FaultCase> = [
     expected: "ConnectionError",
     attempts: 1,
     outcomes: ["truncated"],
-    budget: 500
+    budget: 1000
   },
   {
     name: "body cut off once, then whole",
@@ -223,7 +223,7 @@ const faultCases: ReadonlyArray<FaultCase> = [
     expected: "Success",
     attempts: 2,
     outcomes: ["truncated", "complete"],
-    budget: 500
+    budget: 1000
   },
   {
     name: "connection dropped",
@@ -231,7 +231,7 @@ const faultCases: ReadonlyArray<FaultCase> = [
     expected: "ConnectionError",
     attempts: 1,
     outcomes: ["dropped"],
-    budget: 500
+    budget: 1000
   },
   {
     name: "connection dropped twice, then the answer",
@@ -304,6 +304,15 @@ describe.each(clients)("SDK over loopback with $name", (client) => {
             expect(elapsed).toBeLessThan(1000)
           })
       ))
+
+    it.scopedLive("a scripted header Node cannot send becomes a 500, not a hang", () =>
+      onServer(client, {}, ({ simulator }, id) =>
+        Effect.gen(function*() {
+          yield* simulator.script({ id }, ModelGatesSimulator.respond(200, { headers: { "x-bad": "line\nbreak" } }))
+          const error = yield* Effect.flip(Generations.getGeneration({ id }))
+          assert(error._tag === "InternalServerResponseError")
+          expect(error.body).toContain("could not send its reply")
+        })))
 
     it.scopedLive("a generation that is not ready yet is found once it is", () =>
       onServer(client, {}, ({ simulator }) =>

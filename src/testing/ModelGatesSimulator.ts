@@ -237,7 +237,8 @@ export type Fault =
 export type Target = { readonly id: string } | { readonly path: string }
 
 /**
- * Answers with any status, body and headers.
+ * Answers with any status, body and headers. Statuses from 200 to 599: the
+ * in-memory client builds a web `Response`, which cannot carry others.
  *
  * @since 0.1.0
  * @category faults

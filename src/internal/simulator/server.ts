@@ -87,7 +87,17 @@ const answer = (simulator: engine.Simulator, origin: string, exchange: Exchange)
       Effect.as(Deferred.await(exchange.clientGone), aborted)
     )
     yield* simulator.settle(seq, outcome)
-  })
+  }).pipe(
+    // A reply Node refuses to write (a header value it rejects, say) must not leave the client waiting.
+    Effect.catchAllDefect((defect) =>
+      Effect.sync(() => {
+        const { response } = exchange
+        if (response.headersSent) return response.destroy()
+        response.writeHead(500, { "content-type": "text/plain; charset=utf-8" })
+        response.end(`The simulator could not send its reply: ${String(defect)}\n`)
+      })
+    )
+  )
 
 const unspecified: ReadonlySet<string> = new Set(["0.0.0.0", "::"])
 
