@@ -111,7 +111,7 @@ const main = async () => {
     )
   }
 
-  const bin = await buildBin(manifest)
+  const bin = buildBin(manifest)
 
   const published = {
     name: manifest.name,
@@ -143,8 +143,42 @@ const main = async () => {
   console.log(`build: dist/ with ${modules.length} public modules: ${modules.map(([subpath]) => subpath).join(", ")}`)
 }
 
-/** Placeholder until the simulator's bin lands; see below. */
-const buildBin = async (_manifest: Manifest): Promise<Record<string, string> | undefined> => undefined
+/**
+ * The published bins. A bin of the repository (bin/*.mjs) runs the
+ * TypeScript sources through tsx and calls the `main(argv)` of the module it
+ * imports from src/; the published one is plain JavaScript that calls the
+ * same `main` of the ESM build.
+ */
+const buildBin = (manifest: Manifest): Record<string, string> | undefined => {
+  if (manifest.bin === undefined) return undefined
+  const bins: Record<string, string> = {}
+  for (const [name, file] of Object.entries(manifest.bin)) {
+    const source = fs.readFileSync(path.join(root, file), "utf8")
+    const match = /["']\.\.\/src\/([\w/.-]+)\.ts["']/.exec(source)
+    if (match === null || !/\bmain\(/.test(source)) {
+      throw new Error(`build: ${file} does not import a module of src/ and call its main(argv)`)
+    }
+    const module = match[1]
+    if (!fs.existsSync(path.join(dist, "esm", `${module}.js`))) {
+      throw new Error(`build: dist/esm/${module}.js is missing`)
+    }
+    const target = path.join(dist, "bin", `${name}.js`)
+    fs.mkdirSync(path.dirname(target), { recursive: true })
+    fs.writeFileSync(
+      target,
+      [
+        "#!/usr/bin/env node",
+        `import { main } from "../esm/${module}.js"`,
+        "",
+        "main(process.argv.slice(2))",
+        ""
+      ].join("\n"),
+      { mode: 0o755 }
+    )
+    bins[name] = `./bin/${name}.js`
+  }
+  return bins
+}
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error)
