@@ -1,0 +1,218 @@
+/**
+ * The SDK in a real browser: test/browser/page.ts, bundled by esbuild with
+ * `FetchHttpClient` for the browser platform, runs in headless Chromium
+ * (Debian's, at /usr/bin/chromium or $CHROMIUM_PATH, driven by
+ * playwright-core) against `ModelGatesSimulator.serve`. One loopback server
+ * serves the page and passes /api/* on to the simulator, so the page and the
+ * API share an origin and no CORS is involved. The test reads what the page
+ * rendered, and what the simulator saw.
+ */
+import { ModelGatesSimulator } from "@modelgates/effect/testing"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Scope from "effect/Scope"
+import * as esbuild from "esbuild"
+import * as fs from "node:fs"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import { fileURLToPath } from "node:url"
+import { type Browser, chromium, type Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
+
+// The flags this machine's closed network needs; Playwright adds --headless,
+// --no-sandbox and a fresh --user-data-dir of its own.
+const chromiumArgs = [
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync"
+]
+
+const html = `<!doctype html>
+<html lang="en">
+  <head><meta charset="utf-8"><title>ModelGates generation</title></head>
+  <body><main id="app">Loading…</main><script type="module" src="/page.js"></script></body>
+</html>
+`
+
+let scope: Scope.CloseableScope
+let simulator: ModelGatesSimulator.Service
+let origin: string
+let frontServer: http.Server
+let browser: Browser
+let bundleBytes = 0
+
+const bundlePage = async (): Promise<string> => {
+  const result = await esbuild.build({
+    entryPoints: [fileURLToPath(new URL("./page.ts", import.meta.url))],
+    bundle: true,
+    // A browser bundle: a Node built-in reaching the page fails the build.
+    platform: "browser",
+    format: "esm",
+    target: "es2022",
+    minify: true,
+    write: false,
+    logLevel: "silent"
+  })
+  const [output] = result.outputFiles
+  bundleBytes = output.contents.byteLength
+  return output.text
+}
+
+const listen = (server: http.Server): Promise<AddressInfo> =>
+  new Promise((resolve, reject) => {
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      if (address === null || typeof address === "string") reject(new Error("no TCP address"))
+      else resolve(address)
+    })
+  })
+
+beforeAll(async () => {
+  if (!fs.existsSync(chromiumPath)) {
+    throw new Error(
+      `Chromium is not at ${chromiumPath}: install Debian's chromium (apt-get install -y chromium; .ci/run does) ` +
+        `or set CHROMIUM_PATH`
+    )
+  }
+  const script = await bundlePage()
+
+  scope = Effect.runSync(Scope.make())
+  const served = await Effect.runPromise(Scope.extend(ModelGatesSimulator.serve({ seed: 11 }), scope))
+  simulator = served.simulator
+  const api = new URL(served.url)
+
+  frontServer = http.createServer((request, response) => {
+    const url = request.url ?? "/"
+    if (url.startsWith("/api/")) {
+      const upstream = http.request(
+        { host: api.hostname, port: api.port, method: request.method, path: url, headers: request.headers },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers)
+          answer.pipe(response)
+        }
+      )
+      upstream.on("error", () => response.destroy())
+      request.pipe(upstream)
+    } else if (url === "/page.js") {
+      response.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(script)
+    } else if (url === "/" || url.startsWith("/?")) {
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html)
+    } else {
+      response.writeHead(404).end()
+    }
+  })
+  const address = await listen(frontServer)
+  origin = `http://127.0.0.1:${address.port}`
+
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await new Promise<void>((resolve) => {
+    if (frontServer === undefined) return resolve()
+    frontServer.closeAllConnections()
+    frontServer.close(() => resolve())
+  })
+  if (scope !== undefined) await Effect.runPromise(Scope.close(scope, Exit.void))
+})
+
+interface Rendered {
+  readonly state: string | undefined
+  readonly text: string
+  readonly field: (name: string) => Promise<string>
+}
+
+/** Opens the page for a generation id and waits until it has rendered an answer. */
+const open = async (id: string): Promise<Rendered & { readonly page: Page }> => {
+  const page = await browser.newPage()
+  const problems: Array<string> = []
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`))
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`)
+  })
+  const query = new URLSearchParams({ id, key: ModelGatesSimulator.defaultApiKey })
+  await page.goto(`${origin}/?${query}`)
+  try {
+    await page.waitForSelector("body[data-state]", { timeout: 30_000 })
+  } catch (error) {
+    throw new Error(`the page rendered nothing: ${problems.join("; ") || String(error)}`)
+  }
+  return {
+    page,
+    state: await page.evaluate(() => document.body.dataset.state),
+    text: await page.innerText("#app"),
+    field: (name) => page.innerText(`[data-field="${name}"]`)
+  }
+}
+
+describe("the SDK bundled for the browser, in headless Chromium", () => {
+  it("bundles without the testing entry or any Node built-in", () => {
+    expect(bundleBytes).toBeGreaterThan(0)
+    expect(bundleBytes).toBeLessThan(1_000_000)
+  })
+
+  it("fetches a generation with FetchHttpClient and renders it", async () => {
+    const stored = (await Effect.runPromise(simulator.generations)).find((generation) =>
+      generation.content !== null && generation.data.providerName !== null
+    )
+    if (stored === undefined) throw new Error("the seeded store has no generation with content")
+    await Effect.runPromise(simulator.clearRequests)
+
+    const rendered = await open(stored.id)
+    expect(rendered.state, rendered.text).toBe("done")
+    expect(await rendered.page.innerText("h1")).toBe(stored.data.model)
+    expect(await rendered.field("id")).toBe(stored.id)
+    expect(await rendered.field("provider")).toBe(stored.data.providerName)
+    expect(await rendered.field("cost")).toBe(`$${stored.data.totalCost}`)
+    expect(await rendered.field("completion")).toBe(
+      (stored.content?.output.completion ?? "(no completion stored)").trim()
+    )
+    await rendered.page.close()
+
+    // Both requests came from the browser's fetch, through the SDK.
+    const requests = await Effect.runPromise(simulator.requests)
+    expect(requests.map((request) => [request.path, request.query.id, request.status])).toEqual([
+      ["/api/v1/generation", stored.id, 200],
+      ["/api/v1/generation/content", stored.id, 200]
+    ])
+    for (const request of requests) {
+      expect(request.headers["user-agent"]).toMatch(/Chrome\//)
+      expect(request.headers["x-openrouter-title"]).toBe("browser test")
+      expect(request.headers.authorization).toBe("<redacted>")
+    }
+  })
+
+  it("retries a 529 by the default policy, in the browser", async () => {
+    const stored =
+      (await Effect.runPromise(simulator.generations)).filter((generation) => generation.content !== null)[1]
+    if (stored === undefined) throw new Error("the seeded store has too few generations with content")
+    await Effect.runPromise(simulator.clearRequests)
+    await Effect.runPromise(simulator.script({ id: stored.id }, ModelGatesSimulator.errorResponse(529)))
+
+    const rendered = await open(stored.id)
+    expect(rendered.state, rendered.text).toBe("done")
+    expect(await rendered.field("id")).toBe(stored.id)
+    await rendered.page.close()
+
+    const statuses = (await Effect.runPromise(simulator.requests)).map((request) => [request.path, request.status])
+    expect(statuses).toEqual([
+      ["/api/v1/generation", 529],
+      ["/api/v1/generation", 200],
+      ["/api/v1/generation/content", 200]
+    ])
+  })
+
+  it("renders the typed error of a missing generation", async () => {
+    const rendered = await open("gen-0-not-in-the-store")
+    expect(rendered.state, rendered.text).toBe("failed")
+    expect(await rendered.field("error")).toBe("NotFoundResponseError")
+    await rendered.page.close()
+  })
+})
