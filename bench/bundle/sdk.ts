@@ -1,0 +1,12 @@
+// Bundle-size entry: fetch one generation with this SDK on FetchHttpClient.
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { Generations, ModelGatesConfig } from "../../src/index.js"
+
+const MainLayer = Layer.merge(ModelGatesConfig.layer({ apiKey: "sk-mg-example" }), FetchHttpClient.layer)
+
+Generations.getGeneration({ id: "gen-1763633730-Qm9kZWxHYXRlcyBmdWxs" }).pipe(
+  Effect.provide(MainLayer),
+  Effect.runPromise
+).then((response) => console.log(response.data.model, response.data.totalCost))

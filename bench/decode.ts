@@ -1,0 +1,86 @@
+/**
+ * Decode cost per body, in its own process (forked by `run.ts`): this SDK's
+ * `Models.GenerationResponse` (Effect Schema, compiled once) against the
+ * official client's zod schema (`GenerationResponse$inboundSchema`), on the
+ * same parsed JSON of `test/fixtures/generation.full.json`.
+ *
+ * Rows:
+ * - `sdk Schema.decodeUnknown`: `Effect.runSync(decode(json))` with
+ *   `decode = Schema.decodeUnknown(Models.GenerationResponse)`.
+ * - `sdk Schema.decodeUnknownEither`: the same compiled parser, no Effect.
+ * - `official zod .parse`: the official schema on the same object.
+ * - `sdk parseJson (text)`: what one SDK call runs, `JSON.parse` included.
+ * - `official JSON.parse + zod (text)`: the same for the official client.
+ * - `JSON.parse (text)`: the floor shared by both.
+ *
+ * Each decoder runs in batches of a fixed size until a short time budget is
+ * spent, the decoders alternating (the order rotating) over many rounds, so a
+ * change in the machine's load hits all of them alike; the result is the
+ * median of the per-batch µs/body.
+ */
+import { GenerationResponse$inboundSchema } from "@openrouter/sdk/models"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+import { readFileSync } from "node:fs"
+import { performance } from "node:perf_hooks"
+import { Models } from "../src/index.js"
+
+const fixture = process.argv[2]
+if (fixture === undefined) throw new Error("usage: decode.mjs <fixture.json> [rounds] [msPerDecoder]")
+const rounds = Number(process.argv[3] ?? 40)
+const budgetMs = Number(process.argv[4] ?? 25)
+const text = readFileSync(fixture, "utf8")
+const json: unknown = JSON.parse(text)
+const expectedId = (json as { data: { id: string } }).data.id
+
+const decodeEffect = Schema.decodeUnknown(Models.GenerationResponse)
+const decodeEither = Schema.decodeUnknownEither(Models.GenerationResponse)
+const decodeText = Schema.decodeUnknown(Schema.parseJson(Models.GenerationResponse))
+
+const idOf = (value: { readonly data: { readonly id: string } }): string => value.data.id
+
+const decoders: Record<string, () => string> = {
+  "sdk Schema.decodeUnknown": () => idOf(Effect.runSync(decodeEffect(json))),
+  "sdk Schema.decodeUnknownEither": () => idOf(Either.getOrThrow(decodeEither(json))),
+  "official zod .parse": () => idOf(GenerationResponse$inboundSchema.parse(json)),
+  "sdk parseJson (text)": () => idOf(Effect.runSync(decodeText(text))),
+  "official JSON.parse + zod (text)": () => idOf(GenerationResponse$inboundSchema.parse(JSON.parse(text))),
+  "JSON.parse (text)": () => idOf(JSON.parse(text) as { data: { id: string } })
+}
+
+const batch = 50
+const samples: Record<string, Array<number>> = {}
+const names = Object.keys(decoders)
+let sink = 0
+
+const measure = (name: string, ms: number, record: boolean): void => {
+  const decode = decoders[name]
+  const end = performance.now() + ms
+  while (performance.now() < end) {
+    const t0 = performance.now()
+    for (let i = 0; i < batch; i++) {
+      if (decode() !== expectedId) throw new Error(`${name} decoded the wrong id`)
+      sink++
+    }
+    const perBody = ((performance.now() - t0) * 1000) / batch
+    if (record) (samples[name] ??= []).push(perBody)
+  }
+}
+
+for (const name of names) measure(name, 200, false)
+for (let round = 0; round < rounds; round++) {
+  for (let i = 0; i < names.length; i++) {
+    measure(names[(i + round) % names.length], budgetMs, true)
+  }
+}
+
+const median = (values: Array<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}
+
+const result = Object.fromEntries(names.map((name) => [name, median(samples[name])]))
+const message = { ok: true, microsPerBody: result, bodies: sink }
+if (process.send === undefined) console.log(JSON.stringify(message, null, 2))
+else process.send(message, undefined, {}, () => process.exit(0))

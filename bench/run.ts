@@ -1,0 +1,609 @@
+/**
+ * `npm run bench`: the whole benchmark, in under five minutes on a 2-core
+ * machine. See bench/README.md for the method; docs/benchmarks.md holds the
+ * latest results.
+ *
+ * 1. Compiles the child programs (server, client, decode) with esbuild into
+ *    bench/build (no build step needed beforehand; `src` is bundled in, the
+ *    packages stay external and load from node_modules).
+ * 2. Starts one loopback server process (bench/server.ts).
+ * 3. For each round, runs every client in its own child process, one after
+ *    the other, the order rotating each round: warm-up, then a measured
+ *    window at concurrency 1 and at 32.
+ * 4. Runs one leak check per client (20,000 calls, heap after full GCs).
+ * 5. Runs the decode benchmark and measures the bundles.
+ * 6. Prints the tables, the ratios and the targets, and writes them to
+ *    bench/build/results.md and results.json.
+ *
+ * Options (after `npm run bench --`):
+ *   --rounds N          rounds of the throughput runs (default 3)
+ *   --window MS         measured window per concurrency (default 1000)
+ *   --warmup MS         warm-up before measuring (default 600)
+ *   --clients a,b,…     clients to run (default the five of the issue); see
+ *                       bench/clients.ts for the diagnostic variants. A client
+ *                       named `x@name` runs client `x` built against the
+ *                       sources given by `--src name=DIR`.
+ *   --src name=DIR      an alternative copy of `src` (e.g. a patched one in
+ *                       /tmp), usable as `@name` in --clients; its decode and
+ *                       bundle size are measured too.
+ *   --skip what,…       any of throughput, leak, decode, bundle
+ *   --profile CLIENT    only record a CPU profile of CLIENT at concurrency 32
+ *                       (V8's sampling profiler, around the measured window
+ *                       only) and print its top frames; the .cpuprofile is
+ *                       left in bench/build/prof
+ */
+import * as esbuild from "esbuild"
+import { type ChildProcess, fork } from "node:child_process"
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { dirname, join, relative, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { gzipSync } from "node:zlib"
+import { summarize } from "./profile.js"
+
+const benchDir = dirname(fileURLToPath(import.meta.url))
+const rootDir = resolve(benchDir, "..")
+const buildDir = join(benchDir, "build")
+const fixture = join(rootDir, "test/fixtures/generation.full.json")
+
+// -----------------------------------------------------------------------------
+// options
+// -----------------------------------------------------------------------------
+
+const mainClients = ["undici", "fetch", "official", "sdk-fetch", "sdk-undici", "effect-undici"]
+// effect-undici is the floor of any SDK on @effect/platform: it is measured for throughput, not leak-checked.
+const leakSkipped = new Set(["effect-undici"])
+
+const args = process.argv.slice(2)
+const option = (name: string): string | undefined => {
+  const i = args.indexOf(name)
+  return i >= 0 ? args[i + 1] : undefined
+}
+const options = (name: string): Array<string> => args.flatMap((arg, i) => (arg === name ? [args[i + 1]] : []))
+
+const rounds = Number(option("--rounds") ?? 3)
+const windowMs = Number(option("--window") ?? 1000)
+const warmupMs = Number(option("--warmup") ?? 600)
+const clientNames = option("--clients")?.split(",") ?? mainClients
+const skip = new Set(option("--skip")?.split(",") ?? [])
+const profileClient = option("--profile")
+const leakCalls = 20_000
+const sources = new Map<string, string>([["", join(rootDir, "src")]])
+for (const spec of options("--src")) {
+  const [name, dir] = spec.split("=")
+  if (name === undefined || dir === undefined) throw new Error(`--src expects name=DIR, got ${spec}`)
+  sources.set(name, resolve(dir))
+}
+const variantOf = (client: string): { readonly name: string; readonly variant: string } => {
+  const [name, variant = ""] = client.split("@")
+  if (!sources.has(variant)) throw new Error(`${client}: no --src ${variant}=DIR given`)
+  return { name, variant }
+}
+
+// -----------------------------------------------------------------------------
+// child processes: every one is tracked, bounded in time and killed on exit
+// -----------------------------------------------------------------------------
+
+const children = new Set<ChildProcess>()
+const killAll = () => {
+  for (const child of children) child.kill("SIGKILL")
+  children.clear()
+}
+process.on("exit", killAll)
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    killAll()
+    process.exit(130)
+  })
+}
+
+interface ChildResult {
+  readonly ok: boolean
+  readonly error?: string
+  readonly [key: string]: unknown
+}
+
+/** Runs a child to completion and returns the one message it sends. */
+const runChild = (
+  script: string,
+  argv: ReadonlyArray<string>,
+  execArgv: ReadonlyArray<string>,
+  timeoutMs: number
+): Promise<ChildResult> =>
+  new Promise((resolvePromise, reject) => {
+    const child = fork(script, argv, { execArgv: [...execArgv], stdio: ["ignore", "inherit", "inherit", "ipc"] })
+    children.add(child)
+    let message: ChildResult | undefined
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL")
+      reject(new Error(`${relative(rootDir, script)} ${argv.join(" ")}: no result within ${timeoutMs} ms`))
+    }, timeoutMs)
+    child.on("message", (m) => (message = m as ChildResult))
+    child.on("exit", (code) => {
+      clearTimeout(timer)
+      children.delete(child)
+      if (message === undefined) reject(new Error(`${relative(rootDir, script)} exited (${code}) without a result`))
+      else if (!message.ok) reject(new Error(`${relative(rootDir, script)} failed: ${message.error}`))
+      else resolvePromise(message)
+    })
+  })
+
+const startServer = (script: string): Promise<{ readonly port: number; readonly stop: () => void }> =>
+  new Promise((resolvePromise, reject) => {
+    const child = fork(script, [fixture], { stdio: ["ignore", "inherit", "inherit", "ipc"] })
+    children.add(child)
+    const timer = setTimeout(() => reject(new Error("the server did not start")), 10_000)
+    child.once("message", (m) => {
+      clearTimeout(timer)
+      resolvePromise({
+        port: (m as { port: number }).port,
+        stop: () => {
+          child.kill("SIGTERM")
+          children.delete(child)
+        }
+      })
+    })
+    child.once("exit", (code) => reject(new Error(`the server exited (${code})`)))
+  })
+
+// -----------------------------------------------------------------------------
+// builds
+// -----------------------------------------------------------------------------
+
+/** Points imports of `../src/…` (from bench files) at another copy of src. */
+const srcAlias = (srcDir: string): esbuild.Plugin => ({
+  name: "src-alias",
+  setup(build) {
+    build.onResolve({ filter: /^(\.\.\/)+src\// }, (resolveArgs) => {
+      if (!resolveArgs.importer.startsWith(benchDir)) return undefined
+      const target = resolve(dirname(resolveArgs.importer), resolveArgs.path)
+      const inSrc = relative(join(rootDir, "src"), target)
+      return { path: join(srcDir, inSrc.replace(/\.js$/, ".ts")) }
+    })
+  }
+})
+
+const buildChildren = async (variant: string): Promise<void> => {
+  const suffix = variant === "" ? "" : `.${variant}`
+  await esbuild.build({
+    entryPoints: ["server", "client", "decode"].map((name) => ({
+      in: join(benchDir, `${name}.ts`),
+      out: `${name}${suffix}`
+    })),
+    outdir: buildDir,
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    sourcemap: "linked",
+    logLevel: "warning",
+    plugins: [srcAlias(sources.get(variant)!)]
+  })
+}
+
+const childScript = (name: string, variant: string) =>
+  join(buildDir, `${name}${variant === "" ? "" : `.${variant}`}.mjs`)
+
+// -----------------------------------------------------------------------------
+// measurements
+// -----------------------------------------------------------------------------
+
+interface Phase {
+  readonly concurrency: number
+  readonly calls: number
+  readonly rps: number
+  readonly cpuMicrosPerCall: number
+  readonly clientCpuShare: number
+  readonly serverCpuShare: number
+  readonly newConnections: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+}
+
+interface Leak {
+  readonly heap0: number
+  readonly heapHalf: number
+  readonly heapEnd: number
+  readonly maxRssKb: number
+}
+
+const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+const task = (client: string, port: number, mode: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    client,
+    port,
+    mode,
+    concurrencies: [1, 32],
+    warmupMs,
+    windowMs,
+    leakCalls,
+    ...extra
+  })
+
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+const runThroughput = async (port: number) => {
+  const phases = new Map<string, Array<Phase>>()
+  const rss = new Map<string, Array<number>>()
+  for (let round = 0; round < rounds; round++) {
+    const order = clientNames.map((_, i) => clientNames[(i + round) % clientNames.length])
+    for (const client of order) {
+      const { name, variant } = variantOf(client)
+      const result = await runChild(childScript("client", variant), [task(name, port, "throughput")], [
+        "--expose-gc"
+      ], 60_000)
+      const got = result.phases as Array<Phase>
+      phases.set(client, [...(phases.get(client) ?? []), ...got])
+      rss.set(client, [...(rss.get(client) ?? []), result.maxRssKb as number])
+      log(
+        `round ${round + 1}/${rounds} ${client.padEnd(26)} ` +
+          got.map((p) =>
+            `c=${p.concurrency}: ${p.rps.toFixed(0)} req/s ${p.cpuMicrosPerCall.toFixed(0)} µs ${p.newConnections} conn`
+          ).join(
+            "  "
+          )
+      )
+    }
+  }
+  const summary = new Map<string, Map<number, Phase & { readonly rpsMin: number; readonly rpsMax: number }>>()
+  for (const [client, all] of phases) {
+    const byConcurrency = new Map<number, Phase & { readonly rpsMin: number; readonly rpsMax: number }>()
+    for (const concurrency of [1, 32]) {
+      const these = all.filter((p) => p.concurrency === concurrency)
+      const pick = (f: (p: Phase) => number) => median(these.map(f))
+      byConcurrency.set(concurrency, {
+        concurrency,
+        calls: pick((p) => p.calls),
+        rps: pick((p) => p.rps),
+        rpsMin: Math.min(...these.map((p) => p.rps)),
+        rpsMax: Math.max(...these.map((p) => p.rps)),
+        cpuMicrosPerCall: pick((p) => p.cpuMicrosPerCall),
+        clientCpuShare: pick((p) => p.clientCpuShare),
+        serverCpuShare: pick((p) => p.serverCpuShare),
+        newConnections: pick((p) => p.newConnections),
+        p50Ms: pick((p) => p.p50Ms),
+        p99Ms: pick((p) => p.p99Ms)
+      })
+    }
+    summary.set(client, byConcurrency)
+  }
+  return { summary, rss }
+}
+
+const runLeak = async (port: number) => {
+  const leaks = new Map<string, Leak>()
+  for (const client of clientNames.filter((name) => !leakSkipped.has(name))) {
+    const { name, variant } = variantOf(client)
+    const result = await runChild(childScript("client", variant), [task(name, port, "leak")], ["--expose-gc"], 90_000)
+    leaks.set(client, result as unknown as Leak)
+    log(`leak ${client.padEnd(26)} ${((result.heapEnd as number) - (result.heap0 as number)) / 1024} KiB`)
+  }
+  return leaks
+}
+
+const runDecode = async () => {
+  const out = new Map<string, Record<string, number>>()
+  for (const variant of sources.keys()) {
+    const result = await runChild(childScript("decode", variant), [fixture, "40", "25"], [], 60_000)
+    out.set(variant, result.microsPerBody as Record<string, number>)
+  }
+  return out
+}
+
+interface BundleSize {
+  readonly minified: number
+  readonly gzipped: number
+  readonly inputs: Record<string, number>
+}
+
+const bundle = async (entry: string, variant: string): Promise<BundleSize> => {
+  const result = await esbuild.build({
+    entryPoints: [join(benchDir, "bundle", `${entry}.ts`)],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    write: false,
+    metafile: true,
+    logLevel: "warning",
+    plugins: [srcAlias(sources.get(variant)!)]
+  })
+  const output = result.outputFiles[0].contents
+  const [meta] = Object.values(result.metafile.outputs)
+  const inputs = Object.fromEntries(
+    Object.entries(meta.inputs).map(([path, { bytesInOutput }]) => [path, bytesInOutput])
+  )
+  // Effect must be in the bundle once: one copy of each package, no nested node_modules.
+  const nested = Object.keys(inputs).filter((path) => /node_modules\/.*node_modules\/(effect|@effect)\//.test(path))
+  if (nested.length > 0) throw new Error(`${entry}: effect is not deduplicated: ${nested[0]}`)
+  return { minified: output.length, gzipped: gzipSync(output, { level: 9 }).length, inputs }
+}
+
+const runBundles = async () => {
+  const out = new Map<string, BundleSize>()
+  out.set("official", await bundle("official", ""))
+  out.set("effect", await bundle("effect", ""))
+  for (const variant of sources.keys()) {
+    out.set(variant === "" ? "sdk" : `sdk@${variant}`, await bundle("sdk", variant))
+  }
+  return out
+}
+
+// -----------------------------------------------------------------------------
+// report
+// -----------------------------------------------------------------------------
+
+const f0 = (n: number) => n.toFixed(0)
+const f1 = (n: number) => n.toFixed(1)
+const f2 = (n: number) => n.toFixed(2)
+const kb = (bytes: number) => (bytes / 1024).toFixed(1)
+const table = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string =>
+  [
+    `| ${head.join(" | ")} |`,
+    `|${head.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`)
+  ].join("\n")
+
+const profile = async (client: string) => {
+  const { name, variant } = variantOf(client)
+  const profDir = join(buildDir, "prof")
+  rmSync(profDir, { recursive: true, force: true })
+  mkdirSync(profDir, { recursive: true })
+  const server = await startServer(childScript("server", variant))
+  try {
+    const result = await runChild(
+      childScript("client", variant),
+      [task(name, server.port, "profile", {
+        concurrencies: [32],
+        windowMs: 5000,
+        profileFile: join(profDir, `${client}.cpuprofile`)
+      })],
+      ["--expose-gc"],
+      60_000
+    )
+    log(`${client}: ${f0(result.calls as number)} calls, ${f1(result.cpuMicrosPerCall as number)} µs CPU/call`)
+  } finally {
+    server.stop()
+  }
+  const [file] = readdirSync(profDir)
+    .filter((name) => name.endsWith(".cpuprofile"))
+    .map((name) => join(profDir, name))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
+  console.log(summarize(file, 40))
+}
+
+const main = async () => {
+  const started = Date.now()
+  mkdirSync(buildDir, { recursive: true })
+  for (const variant of sources.keys()) await buildChildren(variant)
+  if (profileClient !== undefined) {
+    await profile(profileClient)
+    return
+  }
+
+  const sections: Array<string> = []
+  const json: Record<string, unknown> = {
+    node: process.version,
+    date: new Date().toISOString(),
+    rounds,
+    windowMs,
+    warmupMs
+  }
+
+  let throughput: Awaited<ReturnType<typeof runThroughput>> | undefined
+  let leaks: Map<string, Leak> | undefined
+  const variants = [...new Set(clientNames.map((client) => variantOf(client).variant))]
+  const server = await startServer(childScript("server", variants[0] ?? ""))
+  try {
+    if (!skip.has("throughput")) throughput = await runThroughput(server.port)
+    if (!skip.has("leak")) leaks = await runLeak(server.port)
+  } finally {
+    server.stop()
+  }
+  const decode = skip.has("decode") ? undefined : await runDecode()
+  const bundles = skip.has("bundle") ? undefined : await runBundles()
+
+  if (throughput !== undefined) {
+    const rows: Array<Array<string>> = []
+    for (const client of clientNames) {
+      for (const concurrency of [1, 32]) {
+        const p = throughput.summary.get(client)!.get(concurrency)!
+        rows.push([
+          client,
+          String(concurrency),
+          f0(p.rps),
+          `${f0(p.rpsMin)}–${f0(p.rpsMax)}`,
+          f1(p.cpuMicrosPerCall),
+          f2(p.p50Ms),
+          f2(p.p99Ms),
+          `${f0(100 * p.clientCpuShare)}%`,
+          `${f0(100 * p.serverCpuShare)}%`,
+          f0(p.newConnections)
+        ])
+      }
+    }
+    sections.push(
+      `### Throughput, CPU and latency (median of ${rounds} rounds, ${windowMs} ms windows)\n\n` +
+        table([
+          "client",
+          "c",
+          "req/s",
+          "req/s range",
+          "client CPU µs/call",
+          "p50 ms",
+          "p99 ms",
+          "client CPU",
+          "server CPU",
+          "new conns"
+        ], rows)
+    )
+    json.throughput = Object.fromEntries(
+      [...throughput.summary].map(([client, byC]) => [client, Object.fromEntries(byC)])
+    )
+  }
+
+  if (leaks !== undefined) {
+    const rows = clientNames.filter((client) => leaks!.has(client)).map((client) => {
+      const leak = leaks!.get(client)!
+      return [
+        client,
+        kb(leak.heap0),
+        kb(leak.heapHalf),
+        kb(leak.heapEnd),
+        kb(leak.heapEnd - leak.heap0),
+        kb(leak.heapEnd - leak.heapHalf),
+        f1((leak.heapEnd - leak.heap0) / leakCalls),
+        f1(leak.maxRssKb / 1024)
+      ]
+    })
+    sections.push(
+      `### Heap over ${leakCalls.toLocaleString("en")} calls at c=32 (heapUsed after full GCs) and peak RSS\n\n` +
+        table([
+          "client",
+          "heap at start KiB",
+          "after 10k KiB",
+          "after 20k KiB",
+          "growth KiB",
+          "growth 10k→20k KiB",
+          "bytes/call",
+          "peak RSS MiB"
+        ], rows)
+    )
+    json.leak = Object.fromEntries(leaks)
+  }
+
+  if (decode !== undefined) {
+    const base = decode.get("")!
+    const rows = Object.keys(base).map((name) => [name, f2(base[name])])
+    const head = ["decoder", "µs/body"]
+    for (const [variant, result] of decode) {
+      if (variant === "") continue
+      head.push(`µs/body @${variant}`)
+      rows.forEach((row) => row.push(f2(result[row[0]])))
+    }
+    sections.push(`### Decode of generation.full.json (median µs per body)\n\n${table(head, rows)}`)
+    json.decode = Object.fromEntries(decode)
+  }
+
+  if (bundles !== undefined) {
+    const effect = bundles.get("effect")!
+    const rows = [...bundles].map(([name, size]) => [
+      name,
+      kb(size.minified),
+      kb(size.gzipped),
+      name.startsWith("sdk") ? `+${kb(size.gzipped - effect.gzipped)}` : ""
+    ])
+    sections.push(
+      "### Bundle of a program that fetches one generation (esbuild, minified, platform browser, gzip -9)\n\n" +
+        table(["program", "minified KiB", "gzipped KiB", "SDK over hand-written Effect, gzipped KiB"], rows)
+    )
+    const sdk = bundles.get("sdk")!
+    const extra = Object.entries(sdk.inputs)
+      .map(([path, bytes]) => [path, bytes - (effect.inputs[path] ?? 0)] as const)
+      .filter(([, bytes]) => bytes > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+    sections.push(
+      "Largest minified (not gzipped) contributions of the SDK bundle over the hand-written one:\n\n" +
+        table(
+          ["input", "extra bytes"],
+          extra.map(([path, bytes]) => [path.replace(/^.*node_modules\//, ""), f0(bytes)])
+        )
+    )
+    json.bundles = Object.fromEntries([...bundles].map(([name, size]) => [name, { ...size, inputs: undefined }]))
+  }
+
+  // Ratios and targets, all from this run.
+  const targets: Array<Array<string>> = []
+  const verdict = (ok: boolean) => (ok ? "met" : "**missed**")
+  if (throughput !== undefined) {
+    const at = (client: string, c: number) => throughput!.summary.get(client)?.get(c)
+    const official = at("official", 32)
+    const undici = at("undici", 32)
+    for (const client of clientNames.filter((name) => name.startsWith("sdk-undici"))) {
+      const sdk = at(client, 32)
+      if (sdk !== undefined && official !== undefined) {
+        const ratio = sdk.rps / official.rps
+        targets.push([`${client} req/s at c=32 ≥ 2.5× official`, `${f2(ratio)}×`, verdict(ratio >= 2.5)])
+      }
+      if (sdk !== undefined && undici !== undefined) {
+        for (const c of [1, 32]) {
+          const ratio = at(client, c)!.cpuMicrosPerCall / at("undici", c)!.cpuMicrosPerCall
+          targets.push([`${client} CPU/call at c=${c} ≤ 3× undici.request`, `${f2(ratio)}×`, verdict(ratio <= 3)])
+        }
+      }
+    }
+    for (const client of clientNames.filter((name) => name.startsWith("sdk-fetch"))) {
+      const sdk = at(client, 32)
+      if (sdk !== undefined && official !== undefined) {
+        const ratio = sdk.rps / official.rps
+        targets.push([`${client} req/s at c=32 ≥ official`, `${f2(ratio)}×`, verdict(ratio >= 1)])
+      }
+    }
+  }
+  if (decode !== undefined) {
+    for (const [variant, result] of decode) {
+      const ratio = result["official zod .parse"] / result["sdk Schema.decodeUnknown"]
+      targets.push([
+        `decode${variant === "" ? "" : ` @${variant}`} ≥ 1.3× faster than official`,
+        `${f2(ratio)}× (${f1(result["sdk Schema.decodeUnknown"])} vs ${f1(result["official zod .parse"])} µs)`,
+        verdict(ratio >= 1.3)
+      ])
+    }
+  }
+  if (bundles !== undefined) {
+    const effect = bundles.get("effect")!
+    for (const [name, size] of bundles) {
+      if (!name.startsWith("sdk")) continue
+      const extra = size.gzipped - effect.gzipped
+      targets.push([
+        `${name} over hand-written Effect ≤ 12 kB gzipped`,
+        `${f1(extra / 1000)} kB`,
+        verdict(extra <= 12_000)
+      ])
+    }
+  }
+  if (leaks !== undefined) {
+    for (const client of clientNames.filter((name) => name.startsWith("sdk"))) {
+      // A leak grows with the calls: judge the second 10,000, after the
+      // first 10,000 have settled JIT code and caches.
+      const leak = leaks.get(client)!
+      const growth = leak.heapEnd - leak.heapHalf
+      targets.push([
+        `${client} no heap growth over calls 10k→20k (< 512 KiB, ~26 B/call)`,
+        `${kb(growth)} KiB (${kb(leak.heapEnd - leak.heap0)} KiB over all 20k)`,
+        verdict(growth < 512 * 1024)
+      ])
+    }
+  }
+  sections.unshift(`### Targets (ratios from this run)\n\n${table(["target", "measured", "verdict"], targets)}`)
+  json.targets = targets
+
+  const header = `Node ${process.version}, ${new Date().toISOString()}, whole run ${
+    f0((Date.now() - started) / 1000)
+  } s`
+  const markdown = [header, ...sections].join("\n\n")
+  console.log(markdown)
+  writeFileSync(join(buildDir, "results.md"), `${markdown}\n`)
+  writeFileSync(join(buildDir, "results.json"), `${JSON.stringify(json, null, 2)}\n`)
+  void readFileSync
+}
+
+main().then(
+  () => {
+    killAll()
+    process.exit(0)
+  },
+  (error: unknown) => {
+    console.error(error)
+    killAll()
+    process.exit(1)
+  }
+)
