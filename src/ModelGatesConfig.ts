@@ -92,7 +92,11 @@ export interface Options {
   readonly appTitle?: string | undefined
   readonly appCategories?: string | undefined
   readonly userAgent?: string | undefined
-  /** Per attempt; default 30 seconds. A plain number means milliseconds. */
+  /**
+   * Per attempt; default 30 seconds. A plain number means milliseconds.
+   * `Infinity` (or `Duration.infinity`) turns it off, saving the cost of
+   * racing a timer on every attempt; then nothing bounds a stalled response.
+   */
   readonly timeout?: Duration.DurationInput | undefined
   /** Default {@link RetryPolicy.defaultPolicy}. */
   readonly retryPolicy?: RetryPolicy.RetryPolicy | undefined

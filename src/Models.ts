@@ -25,8 +25,12 @@ const optional = <S extends Schema.Schema.Any, const Key extends string>(schema:
 const required = <S extends Schema.Schema.Any, const Key extends string>(schema: S, key: Key) =>
   Schema.propertySignature(schema).pipe(Schema.fromKey(key))
 
-const openEnum = <const Literals extends ReadonlyArray<string>>(literals: Literals) =>
-  Schema.Union(Schema.Literal(...literals), Schema.String)
+// An open enumeration is any string: the known values are documented (and
+// exported as `Known*` literals to narrow with `Schema.is`), but a value added
+// to the API later must decode. Checking the string against the known literals
+// first would cost a try per literal on every decode and change nothing.
+const openEnum = (literals: ReadonlyArray<string>) =>
+  Schema.String.annotations({ description: `One of ${literals.join(", ")}, or a value added to the API since.` })
 
 // -----------------------------------------------------------------------------
 // open enumerations

@@ -193,6 +193,18 @@ describe("Generations", () => {
         expect(Exit.isSuccess(fast)).toBe(true)
       }))
 
+    it.effect("an infinite timeout turns it off", () =>
+      Effect.gen(function*() {
+        const mock = yield* always(respond(200, fixture("generation.full.json"), { delay: "2 hours" }))
+        const exit = yield* runWithTestClock(
+          Generations.getGeneration({ id: "gen-1" }).pipe(
+            Effect.provide(layerWith(mock, { timeout: Infinity, retryPolicy: RetryPolicy.none }))
+          ),
+          { step: "10 minutes" }
+        )
+        expect(Exit.isSuccess(exit)).toBe(true)
+      }))
+
     it.effect("the config's timeout applies when the call brings none", () =>
       Effect.gen(function*() {
         const mock = yield* always(respond(200, fixture("generation.full.json"), { delay: "31 seconds" }))

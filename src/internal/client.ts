@@ -318,8 +318,11 @@ export const execute = <A, E extends ModelGatesError.ModelGatesError>(
       setHeaderIfDefined("X-OpenRouter-Categories", appCategories),
       setHeaderIfDefined("User-Agent", config.userAgent)
     )
-    return yield* attempt(client, operation, request).pipe(
-      Effect.timeoutFail({
+    const once = attempt(client, operation, request)
+    // The race behind a timeout costs two fibers per attempt: an infinite
+    // timeout, the caller's explicit choice, skips it.
+    const bounded = Duration.isFinite(timeout)
+      ? Effect.timeoutFail(once, {
         duration: timeout,
         onTimeout: () =>
           new ModelGatesError.RequestTimeoutError({
@@ -327,7 +330,7 @@ export const execute = <A, E extends ModelGatesError.ModelGatesError>(
             url,
             timeout
           }, true)
-      }),
-      Effect.retry(options?.retryPolicy ?? config.retryPolicy)
-    )
+      })
+      : once
+    return yield* Effect.retry(bounded, options?.retryPolicy ?? config.retryPolicy)
   })
