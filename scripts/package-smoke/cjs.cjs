@@ -13,6 +13,7 @@ const Effect = require("effect/Effect")
 const Layer = require("effect/Layer")
 const Redacted = require("effect/Redacted")
 const Schema = require("effect/Schema")
+const { exercise } = require("./exercise.cjs")
 
 const main = async () => {
   assert.match(
@@ -22,39 +23,22 @@ const main = async () => {
   assert.equal(GenerationsModule.getGeneration, Generations.getGeneration)
 
   const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "generation.full.json"), "utf8"))
-  const decoded = Schema.decodeUnknownSync(Models.GenerationResponse)(fixture)
-  assert.ok(decoded.data instanceof Models.GenerationData)
-  assert.equal(decoded.data.id, fixture.data.id)
-
-  const config = await Effect.runPromise(
-    Effect.provide(ModelGatesConfig.ModelGatesConfig, ModelGatesConfig.layer({ apiKey: "sk-smoke" }))
-  )
-  assert.equal(config.baseUrl, ModelGatesConfig.defaultBaseUrl)
-  assert.ok(Redacted.isRedacted(config.apiKey))
-
-  const TestLayer = Layer.merge(
-    ModelGatesSimulator.layer({ seed: 3 }),
-    ModelGatesConfig.layer({ apiKey: ModelGatesSimulator.defaultApiKey })
-  )
-  const [stored, fetched, missing] = await Effect.runPromise(Effect.provide(
-    Effect.gen(function*() {
-      const simulator = yield* ModelGatesSimulator.ModelGatesSimulator
-      const [first] = yield* simulator.generations
-      const { data } = yield* Generations.getGeneration({ id: first.id })
-      const missing = yield* Effect.flip(
-        Generations.getGeneration({ id: "gen-0-smoke-missing" }, { retryPolicy: RetryPolicy.none })
-      )
-      return [first, data, missing]
-    }),
-    TestLayer
-  ))
-  assert.equal(fetched.id, stored.id)
-  assert.equal(fetched.model, stored.data.model)
-  assert.ok(missing instanceof ModelGatesError.NotFoundResponseError)
+  const outcome = await exercise({
+    Effect,
+    Generations,
+    Layer,
+    ModelGatesConfig,
+    ModelGatesError,
+    ModelGatesSimulator,
+    Models,
+    Redacted,
+    RetryPolicy,
+    Schema
+  }, fixture)
 
   assert.throws(() => require("@modelgates/effect/internal/client"), { code: "ERR_PACKAGE_PATH_NOT_EXPORTED" })
 
-  console.log(`cjs: ok (${fetched.model} from the simulator, ${missing._tag} for a missing id)`)
+  console.log(`cjs: ok (${outcome})`)
 }
 
 main().catch((error) => {
