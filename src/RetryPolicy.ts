@@ -135,8 +135,8 @@ export interface BackoffOptions {
 }
 
 /**
- * Exponential backoff with jitter over the retryable errors, honouring
- * `Retry-After` up to `maxRetryAfter`.
+ * Exponential backoff over the retryable errors (jittered unless
+ * `jitter: false`), honouring `Retry-After` up to `maxRetryAfter`.
  *
  * @example
  * ```ts
