@@ -4,9 +4,14 @@
  * Every ```ts / ```typescript block of README.md and docs/**\/*.md, and every
  * such block inside the JSDoc of src/**\/*.ts (`@example`), is written to its
  * own file under build/docs-check/, and all of them are checked by one
- * `tsc -p` over a generated tsconfig that extends the root one. The package
- * imports (`@modelgates/effect`, `@modelgates/effect/<Module>`) resolve to
- * src/ through `paths`. A block fenced as ```ts skip-check is left out.
+ * `tsc -p` over a generated tsconfig that extends the root one with the
+ * strictest settings users compile with (`strict`,
+ * `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess`). The package
+ * imports (`@modelgates/effect`, `@modelgates/effect/<Module>`) resolve
+ * through `paths` to declarations emitted from src/ first, as a user's
+ * compiler sees the package: the blocks are held to those settings, the
+ * sources only to the repository's own. A block fenced as ```ts skip-check is
+ * left out.
  *
  * Run with `tsx scripts/check-docs.ts`. Exits non-zero, naming the file and
  * line of each failing block, when a block does not compile.
@@ -20,6 +25,7 @@ import { fileURLToPath } from "node:url"
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const outDir = path.join(root, "build", "docs-check")
 const blocksDir = path.join(outDir, "blocks")
+const typesDir = path.join(outDir, "types")
 
 /** One code block, and where it came from. */
 interface Block {
@@ -144,8 +150,10 @@ const pickTarget = (target: ExportTarget): string | null => {
 
 /**
  * The package's own specifiers, mapped to files the way its `exports` map
- * maps them, so a block imports exactly what a user can import. An export
- * closed with `null` (`./internal/*`) maps to a file that does not exist.
+ * maps them, so a block imports exactly what a user can import: a source
+ * file `src/X.ts` is read as its emitted declaration `types/X.d.ts`. An
+ * export closed with `null` (`./internal/*`) maps to a file that does not
+ * exist.
  */
 const packagePaths = (fromOut: (target: string) => string): Record<string, Array<string>> => {
   const manifest: { name?: string; exports?: ExportTarget } = JSON.parse(
@@ -161,7 +169,8 @@ const packagePaths = (fromOut: (target: string) => string): Record<string, Array
   for (const [subpath, target] of entries) {
     const specifier = subpath === "." ? name : `${name}/${subpath.replace(/^\.\//, "")}`
     const file = pickTarget(target)
-    paths[specifier] = [file === null ? fromOut("build/docs-check/not-exported") : fromOut(file)]
+    const declaration = file?.replace(/^(\.\/)?src\/(.*)\.ts$/, "build/docs-check/types/$2.d.ts")
+    paths[specifier] = [fromOut(declaration ?? "build/docs-check/not-exported")]
   }
   return paths
 }
@@ -191,6 +200,10 @@ const main = (): number => {
       // A fragment may show a value without using it.
       noUnusedLocals: false,
       noUnusedParameters: false,
+      // The strictest settings users compile with, whatever the repository's own tsconfig says.
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      noUncheckedIndexedAccess: true,
       paths: packagePaths(fromOut)
     },
     include: ["blocks/**/*.ts"]
@@ -203,13 +216,31 @@ const main = (): number => {
     return 0
   }
 
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc")
-  const result = spawnSync(process.execPath, [tsc, "-p", tsconfigPath, "--pretty", "false"], {
-    cwd: root,
-    encoding: "utf8"
-  })
-  if (result.error !== undefined) throw result.error
-  const output = `${result.stdout}${result.stderr}`
+  const tsc = (args: ReadonlyArray<string>) => {
+    const result = spawnSync(
+      process.execPath,
+      [createRequire(import.meta.url).resolve("typescript/bin/tsc"), ...args, "--pretty", "false"],
+      { cwd: root, encoding: "utf8" }
+    )
+    if (result.error !== undefined) throw result.error
+    return { status: result.status, output: `${result.stdout}${result.stderr}` }
+  }
+
+  const declarations = tsc([
+    "-p",
+    path.join(root, "tsconfig.build.json"),
+    "--emitDeclarationOnly",
+    "--outDir",
+    typesDir
+  ])
+  if (declarations.status !== 0) {
+    console.error(declarations.output.trimEnd())
+    console.error("check-docs: the sources do not compile (npm run check says more), so the blocks cannot be checked")
+    return 1
+  }
+
+  const result = tsc(["-p", tsconfigPath])
+  const output = result.output
 
   // tsc reports "file(line,col): error TSxxxx: message"; continuation lines
   // are indented. Rewrite positions in generated files to the source's.
