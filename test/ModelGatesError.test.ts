@@ -1,4 +1,4 @@
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Cause, Duration, Effect, Exit, Option, Schema, TestClock } from "effect"
 import * as util from "node:util"
 import { Generations, ModelGatesConfig, ModelGatesError, RetryPolicy } from "../src/index.js"
@@ -292,12 +292,12 @@ describe("ModelGatesError", () => {
         InvalidRequestError: () => Effect.succeed("invalid")
       })
     )
-    // If a tag were missing above, the error channel would not be `never` and this would not compile.
-    const exhaustive: Effect.Effect<unknown, never, unknown> = program
-    expect(Effect.isEffect(exhaustive)).toBe(true)
-    // A 403 is not declared for getGeneration, so its union does not contain ForbiddenResponseError.
-    type HasForbidden = Extract<ModelGatesError.GetGenerationError, { _tag: "ForbiddenResponseError" }>
-    const none: [HasForbidden] extends [never] ? true : false = true
-    expect(none).toBe(true)
+    // Checked by tsc (npm run check), not at run time: with a tag missing above, the error channel is not `never`.
+    expectTypeOf(program).toExtend<Effect.Effect<unknown, never, unknown>>()
+    // A 403 is not declared for getGeneration, so only the content union holds ForbiddenResponseError.
+    expectTypeOf<ModelGatesError.GetGenerationError>().extract<{ readonly _tag: "ForbiddenResponseError" }>()
+      .toBeNever()
+    expectTypeOf<ModelGatesError.ListGenerationContentError>().extract<{ readonly _tag: "ForbiddenResponseError" }>()
+      .toEqualTypeOf<ModelGatesError.ForbiddenResponseError>()
   })
 })
