@@ -16,10 +16,9 @@
  *   `.cpuprofile` to `profileFile`.
  */
 import { writeFileSync } from "node:fs"
-import { get } from "node:http"
 import { Session } from "node:inspector/promises"
 import { performance } from "node:perf_hooks"
-import { setImmediate as nextTurn } from "node:timers/promises"
+import { fullGc, runMain, send, serverStats } from "./child.js"
 import { type Client, clients, generationId } from "./clients.js"
 
 interface Task {
@@ -36,38 +35,6 @@ interface Task {
 const task = JSON.parse(process.argv[2] ?? "") as Task
 const origin = `http://127.0.0.1:${task.port}`
 const maxSamples = 1_000_000
-
-const gc = (): void => {
-  const collect = (globalThis as { gc?: () => void }).gc
-  if (collect === undefined) throw new Error("run with --expose-gc")
-  collect()
-}
-
-const fullGc = async (): Promise<void> => {
-  // Finalization callbacks (FinalizationRegistry) run between collections.
-  for (let i = 0; i < 4; i++) {
-    gc()
-    await nextTurn()
-  }
-}
-
-interface ServerStats {
-  readonly requests: number
-  readonly connections: number
-  readonly cpuMicros: number
-}
-
-const serverStats = (): Promise<ServerStats> =>
-  new Promise((resolve, reject) => {
-    const request = get(`${origin}/__stats`, { agent: false }, (response) => {
-      let text = ""
-      response.setEncoding("utf8")
-      response.on("data", (chunk: string) => (text += chunk))
-      response.on("end", () => resolve(JSON.parse(text) as ServerStats))
-      response.on("error", reject)
-    })
-    request.on("error", reject)
-  })
 
 interface Run {
   readonly calls: number
@@ -137,16 +104,6 @@ const heapUsed = async (): Promise<number> => {
   return process.memoryUsage().heapUsed
 }
 
-const send = (message: unknown): Promise<void> =>
-  new Promise((resolve) => {
-    if (process.send === undefined) {
-      console.log(JSON.stringify(message))
-      resolve()
-    } else {
-      process.send(message, undefined, {}, () => resolve())
-    }
-  })
-
 const main = async () => {
   const make = clients[task.client]
   if (make === undefined) throw new Error(`unknown client ${task.client}`)
@@ -159,9 +116,9 @@ const main = async () => {
       const phases = []
       for (const concurrency of task.concurrencies) {
         await fullGc()
-        const server0 = await serverStats()
+        const server0 = await serverStats(origin)
         const run = await drive(client, concurrency, task.windowMs, Number.POSITIVE_INFINITY)
-        const server1 = await serverStats()
+        const server1 = await serverStats(origin)
         const sorted = Float64Array.from(run.latencies).sort()
         phases.push({
           concurrency,
@@ -212,10 +169,4 @@ const main = async () => {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) =>
-    send({ ok: false, error: error instanceof Error ? error.stack ?? error.message : String(error) }).then(() =>
-      process.exit(1)
-    )
-)
+runMain(main)

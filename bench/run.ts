@@ -11,30 +11,34 @@
  *    the other, the order rotating each round: warm-up, then a measured
  *    window at concurrency 1 and at 32.
  * 4. Runs one leak check per client (20,000 calls, heap after full GCs).
- * 5. Runs the decode benchmark and measures the bundles.
- * 6. Prints the tables, the ratios and the targets, and writes them to
- *    bench/build/results.md and results.json.
+ * 5. Runs the bulk lookups (bench/bulk.ts: 10,000 ids, `getGenerations`
+ *    against `Effect.forEach`), the decode benchmark, and measures the
+ *    bundles.
+ * 6. Prints the tables, the ratios over the floor and the targets, and
+ *    writes them to bench/build/results.md and results.json.
  *
  * Options (after `npm run bench --`):
  *   --rounds N          rounds of the throughput runs (default 3)
  *   --window MS         measured window per concurrency (default 1000)
  *   --warmup MS         warm-up before measuring (default 600)
- *   --clients a,b,…     clients to run (default the five of the issue); see
+ *   --clients a,b,…     clients to run (default the eight of `mainClients`); see
  *                       bench/clients.ts for the diagnostic variants. A client
  *                       named `x@name` runs client `x` built against the
  *                       sources given by `--src name=DIR`.
  *   --src name=DIR      an alternative copy of `src` (e.g. a patched one in
  *                       /tmp), usable as `@name` in --clients; its decode and
  *                       bundle size are measured too.
- *   --skip what,…       any of throughput, leak, decode, bundle
+ *   --skip what,…       any of throughput, leak, bulk, decode, bundle
+ *   --bulk-ids N        ids per bulk batch (default 10000)
+ *   --bulk-rounds N     bulk rounds, each variant once per round (default 2)
  *   --profile CLIENT    only record a CPU profile of CLIENT at concurrency 32
  *                       (V8's sampling profiler, around the measured window
  *                       only) and print its top frames; the .cpuprofile is
  *                       left in bench/build/prof
  */
 import * as esbuild from "esbuild"
-import { type ChildProcess, fork } from "node:child_process"
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { type ChildProcess, execFileSync, fork } from "node:child_process"
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
@@ -49,9 +53,18 @@ const fixture = join(rootDir, "test/fixtures/generation.full.json")
 // options
 // -----------------------------------------------------------------------------
 
-const mainClients = ["undici", "fetch", "official", "sdk-fetch", "sdk-undici", "effect-undici"]
-// effect-undici is the floor of any SDK on @effect/platform: it is measured for throughput, not leak-checked.
-const leakSkipped = new Set(["effect-undici"])
+const mainClients = [
+  "undici",
+  "fetch",
+  "official",
+  "effect-undici",
+  "sdk-undici",
+  "sdk-undici-notimeout",
+  "effect-fetch",
+  "sdk-fetch"
+]
+// The floors and the diagnostic variants are measured for throughput only.
+const leakChecked = new Set(["undici", "fetch", "official", "sdk-undici", "sdk-fetch"])
 
 const args = process.argv.slice(2)
 const option = (name: string): string | undefined => {
@@ -67,6 +80,8 @@ const clientNames = option("--clients")?.split(",") ?? mainClients
 const skip = new Set(option("--skip")?.split(",") ?? [])
 const profileClient = option("--profile")
 const leakCalls = 20_000
+const bulkIds = Number(option("--bulk-ids") ?? 10_000)
+const bulkRounds = Number(option("--bulk-rounds") ?? 2)
 const sources = new Map<string, string>([["", join(rootDir, "src")]])
 for (const spec of options("--src")) {
   const [name, dir] = spec.split("=")
@@ -165,7 +180,7 @@ const srcAlias = (srcDir: string): esbuild.Plugin => ({
 const buildChildren = async (variant: string): Promise<void> => {
   const suffix = variant === "" ? "" : `.${variant}`
   await esbuild.build({
-    entryPoints: ["server", "client", "decode"].map((name) => ({
+    entryPoints: ["server", "client", "decode", "bulk"].map((name) => ({
       in: join(benchDir, `${name}.ts`),
       out: `${name}${suffix}`
     })),
@@ -278,7 +293,7 @@ const runThroughput = async (port: number) => {
 
 const runLeak = async (port: number) => {
   const leaks = new Map<string, Leak>()
-  for (const client of clientNames.filter((name) => !leakSkipped.has(name))) {
+  for (const client of clientNames.filter((name) => leakChecked.has(variantOf(name).name))) {
     const { name, variant } = variantOf(client)
     const result = await runChild(childScript("client", variant), [task(name, port, "leak")], ["--expose-gc"], 90_000)
     leaks.set(client, result as unknown as Leak)
@@ -287,11 +302,43 @@ const runLeak = async (port: number) => {
   return leaks
 }
 
+interface BulkBatch {
+  readonly variant: string
+  readonly seconds: number
+  readonly cpuMicros: number
+  readonly requests: number
+}
+
+interface Bulk {
+  readonly getGenerations: boolean
+  readonly batches: ReadonlyArray<BulkBatch>
+}
+
+const runBulk = async (port: number) => {
+  const out = new Map<string, Bulk>()
+  for (const variant of sources.keys()) {
+    const bulkTask = JSON.stringify({ port, ids: bulkIds, concurrency: 32, rounds: bulkRounds, warmupIds: 1000 })
+    const result = await runChild(childScript("bulk", variant), [bulkTask], ["--expose-gc"], 600_000)
+    const bulk = result as unknown as Bulk
+    out.set(variant, bulk)
+    if (!bulk.getGenerations) log(`bulk${variant === "" ? "" : ` @${variant}`}: getGenerations not available`)
+    for (const b of bulk.batches) {
+      log(`bulk ${b.variant.padEnd(16)} ${f1(b.seconds)} s, ${f1(b.cpuMicros / 1e6)} s CPU, ${b.requests} requests`)
+    }
+  }
+  return out
+}
+
+interface Decode {
+  readonly microsPerBody: Record<string, number>
+  readonly ratios: { readonly object: number; readonly text: number }
+}
+
 const runDecode = async () => {
-  const out = new Map<string, Record<string, number>>()
+  const out = new Map<string, Decode>()
   for (const variant of sources.keys()) {
     const result = await runChild(childScript("decode", variant), [fixture, "40", "25"], [], 60_000)
-    out.set(variant, result.microsPerBody as Record<string, number>)
+    out.set(variant, result as unknown as Decode)
   }
   return out
 }
@@ -379,6 +426,41 @@ const profile = async (client: string) => {
   console.log(summarize(file, 40))
 }
 
+/** The commit the run measured, and whether `src` differed from it. */
+const revision = (): string => {
+  const git = (...gitArgs: Array<string>) =>
+    execFileSync("git", gitArgs, { cwd: rootDir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()
+  try {
+    const commit = git("rev-parse", "--short", "HEAD")
+    const dirty = git("status", "--porcelain", "--", "src") !== ""
+    return `commit ${commit}${dirty ? " with uncommitted changes in src/" : ""}`
+  } catch {
+    return "commit unknown (not a git checkout)"
+  }
+}
+
+type Summary = Awaited<ReturnType<typeof runThroughput>>["summary"]
+
+/**
+ * The floor of an SDK client: the hand-written `@effect/platform` call on the
+ * same transport (`sdk-undici…@p` → `effect-undici@p` if measured, else
+ * `effect-undici`).
+ */
+const floorOf = (client: string, summary: Summary): string | undefined => {
+  const { name, variant } = variantOf(client)
+  const transport = /^sdk-(undici|fetch)(-|$)/.exec(name)?.[1]
+  if (transport === undefined) return undefined
+  const floor = `effect-${transport}`
+  const candidates = variant === "" ? [floor] : [`${floor}@${variant}`, floor]
+  return candidates.find((candidate) => summary.has(candidate))
+}
+
+/** `sdk-undici@p` → `sdk-undici-notimeout@p`. */
+const noTimeoutOf = (client: string): string => {
+  const { name, variant } = variantOf(client)
+  return `${name}-notimeout${variant === "" ? "" : `@${variant}`}`
+}
+
 const main = async () => {
   const started = Date.now()
   mkdirSync(buildDir, { recursive: true })
@@ -392,6 +474,10 @@ const main = async () => {
   const json: Record<string, unknown> = {
     node: process.version,
     date: new Date().toISOString(),
+    revision: revision(),
+    sources: Object.fromEntries(
+      [...sources].map(([name, dir]) => [name === "" ? "src" : name, relative(rootDir, dir)])
+    ),
     rounds,
     windowMs,
     warmupMs
@@ -399,22 +485,29 @@ const main = async () => {
 
   let throughput: Awaited<ReturnType<typeof runThroughput>> | undefined
   let leaks: Map<string, Leak> | undefined
+  let bulks: Map<string, Bulk> | undefined
   const variants = [...new Set(clientNames.map((client) => variantOf(client).variant))]
   const server = await startServer(childScript("server", variants[0] ?? ""))
   try {
     if (!skip.has("throughput")) throughput = await runThroughput(server.port)
     if (!skip.has("leak")) leaks = await runLeak(server.port)
+    if (!skip.has("bulk")) bulks = await runBulk(server.port)
   } finally {
     server.stop()
   }
   const decode = skip.has("decode") ? undefined : await runDecode()
   const bundles = skip.has("bundle") ? undefined : await runBundles()
 
+  const targets: Array<Array<string>> = []
+  const verdict = (ok: boolean) => (ok ? "met" : "**missed**")
+
   if (throughput !== undefined) {
+    const summary = throughput.summary
+    const at = (client: string, c: number) => summary.get(client)?.get(c)
     const rows: Array<Array<string>> = []
     for (const client of clientNames) {
       for (const concurrency of [1, 32]) {
-        const p = throughput.summary.get(client)!.get(concurrency)!
+        const p = at(client, concurrency)!
         rows.push([
           client,
           String(concurrency),
@@ -444,9 +537,87 @@ const main = async () => {
           "new conns"
         ], rows)
     )
-    json.throughput = Object.fromEntries(
-      [...throughput.summary].map(([client, byC]) => [client, Object.fromEntries(byC)])
-    )
+    json.throughput = Object.fromEntries([...summary].map(([client, byC]) => [client, Object.fromEntries(byC)]))
+
+    // The SDK over the floor: the same GET written by hand on @effect/platform, same transport, same run.
+    const ratioRows: Array<Array<string>> = []
+    const ratios: Record<string, unknown> = {}
+    const official = at("official", 32)
+    for (const client of clientNames) {
+      const floor = floorOf(client, summary)
+      if (floor === undefined) continue
+      const byC: Record<number, unknown> = {}
+      for (const c of [1, 32]) {
+        const sdk = at(client, c)!
+        const base = at(floor, c)!
+        const cpu = sdk.cpuMicrosPerCall / base.cpuMicrosPerCall
+        const rps = sdk.rps / base.rps
+        const overOfficial = c === 32 && official !== undefined ? sdk.rps / official.rps : undefined
+        byC[c] = { cpuOverFloor: cpu, rpsOverFloor: rps, rpsOverOfficial: overOfficial }
+        ratioRows.push([
+          client,
+          floor,
+          String(c),
+          f1(sdk.cpuMicrosPerCall),
+          f1(base.cpuMicrosPerCall),
+          `**${f2(cpu)}×**`,
+          `${f2(rps)}×`,
+          overOfficial === undefined ? "" : `${f2(overOfficial)}×`
+        ])
+      }
+      ratios[client] = { floor, ...byC }
+    }
+    if (ratioRows.length > 0) {
+      sections.push(
+        "### The SDK over the floor (the same GET hand-written on @effect/platform, no Schema, same transport)\n\n" +
+          table([
+            "SDK client",
+            "floor",
+            "c",
+            "SDK CPU µs/call",
+            "floor CPU µs/call",
+            "CPU over floor",
+            "req/s over floor",
+            "req/s over official"
+          ], ratioRows)
+      )
+      json.overFloor = ratios
+    }
+
+    for (const client of clientNames) {
+      const { name } = variantOf(client)
+      if (name !== "sdk-undici" && name !== "sdk-fetch") continue
+      const floor = floorOf(client, summary)
+      const sdk = at(client, 32)!
+      if (floor !== undefined) {
+        const ratio = sdk.cpuMicrosPerCall / at(floor, 32)!.cpuMicrosPerCall
+        targets.push([
+          `${client} CPU/call at c=32 ≤ 1.25× ${floor}`,
+          `${f2(ratio)}× (${f0(sdk.cpuMicrosPerCall)} vs ${f0(at(floor, 32)!.cpuMicrosPerCall)} µs)`,
+          verdict(ratio <= 1.25)
+        ])
+      }
+      if (name === "sdk-undici" && official !== undefined) {
+        const ratio = sdk.rps / official.rps
+        targets.push([
+          `${client} req/s at c=32 ≥ 1.4× official`,
+          `${f2(ratio)}× (${f0(sdk.rps)} vs ${f0(official.rps)} req/s)`,
+          verdict(ratio >= 1.4)
+        ])
+      }
+      const noTimeout = at(noTimeoutOf(client), 32)
+      if (noTimeout !== undefined) {
+        const cost = (sdk.cpuMicrosPerCall - noTimeout.cpuMicrosPerCall) / sdk.cpuMicrosPerCall
+        targets.push([
+          `${client}: the timeout ≤ 10% of a call's CPU at c=32 (vs ${noTimeoutOf(client)})`,
+          `${f1(100 * cost)}% (${f0(sdk.cpuMicrosPerCall)} vs ${f0(noTimeout.cpuMicrosPerCall)} µs; req/s ${
+            f2(sdk.rps / noTimeout.rps)
+          }×)`,
+          verdict(cost <= 0.1)
+        ])
+        json.timeoutCost = { ...(json.timeoutCost as object), [client]: cost }
+      }
+    }
   }
 
   if (leaks !== undefined) {
@@ -477,19 +648,96 @@ const main = async () => {
         ], rows)
     )
     json.leak = Object.fromEntries(leaks)
+    for (const client of clientNames.filter((name) => name.startsWith("sdk") && leaks!.has(name))) {
+      // A leak grows with the calls: judge the second 10,000, after the
+      // first 10,000 have settled JIT code and caches.
+      const leak = leaks.get(client)!
+      const growth = leak.heapEnd - leak.heapHalf
+      targets.push([
+        `${client}: no heap growth over calls 10k→20k (< 512 KiB, ~26 B/call)`,
+        `${kb(growth)} KiB (${kb(leak.heapEnd - leak.heap0)} KiB over all 20k)`,
+        verdict(growth < 512 * 1024)
+      ])
+    }
+  }
+
+  if (bulks !== undefined) {
+    const rows: Array<Array<string>> = []
+    const notes: Array<string> = []
+    for (const [variant, bulk] of bulks) {
+      const label = (name: string) => `${name}${variant === "" ? "" : ` @${variant}`}`
+      const totals = new Map<string, { seconds: number; cpuMicros: number; batches: number }>()
+      for (const b of bulk.batches) {
+        const total = totals.get(b.variant) ?? { seconds: 0, cpuMicros: 0, batches: 0 }
+        totals.set(b.variant, {
+          seconds: total.seconds + b.seconds,
+          cpuMicros: total.cpuMicros + b.cpuMicros,
+          batches: total.batches + 1
+        })
+      }
+      const hand = totals.get("Effect.forEach")!
+      for (const [name, total] of totals) {
+        const seconds = total.seconds / total.batches
+        const cpu = total.cpuMicros / total.batches
+        rows.push([
+          label(name),
+          f0(total.batches),
+          f2(seconds),
+          f2(cpu / 1e6),
+          f1(cpu / bulkIds),
+          f0(bulkIds / seconds),
+          name === "Effect.forEach" ? "" : `${f2(total.seconds / hand.seconds)}×`,
+          name === "Effect.forEach" ? "" : `${f2(total.cpuMicros / hand.cpuMicros)}×`
+        ])
+      }
+      if (!bulk.getGenerations) notes.push(`${label("getGenerations")}: getGenerations not available in this src.`)
+    }
+    sections.push(
+      `### Bulk lookups: ${bulkIds.toLocaleString("en")} distinct ids at concurrency 32, sdk on undici, ` +
+        `default config (mean of ${bulkRounds} batches per variant, alternating)\n\n` +
+        table([
+          "variant",
+          "batches",
+          "wall s",
+          "CPU s",
+          "CPU µs/id",
+          "ids/s",
+          "wall over Effect.forEach",
+          "CPU over Effect.forEach"
+        ], rows) +
+        (notes.length > 0 ? `\n\n${notes.join("\n")}` : "")
+    )
+    json.bulk = Object.fromEntries(bulks)
   }
 
   if (decode !== undefined) {
-    const base = decode.get("")!
+    const base = decode.get("")!.microsPerBody
     const rows = Object.keys(base).map((name) => [name, f2(base[name])])
     const head = ["decoder", "µs/body"]
     for (const [variant, result] of decode) {
       if (variant === "") continue
       head.push(`µs/body @${variant}`)
-      rows.forEach((row) => row.push(f2(result[row[0]])))
+      rows.forEach((row) => row.push(f2(result.microsPerBody[row[0]])))
     }
-    sections.push(`### Decode of generation.full.json (median µs per body)\n\n${table(head, rows)}`)
+    const ratioLines = [...decode].map(([variant, result]) =>
+      `${variant === "" ? "" : `@${variant}: `}sdk Schema.decodeUnknownEither / official zod .parse = **${
+        f2(result.ratios.object)
+      }×**; sdk parseJson / official JSON.parse + zod (text) = ${f2(result.ratios.text)}×`
+    )
+    sections.push(
+      "### Decode of generation.full.json (median µs per body, same body, alternating in one process)\n\n" +
+        `${table(head, rows)}\n\n${ratioLines.join("\n")}`
+    )
     json.decode = Object.fromEntries(decode)
+    for (const [variant, result] of decode) {
+      const ours = result.microsPerBody["sdk Schema.decodeUnknownEither"]
+      const zod = result.microsPerBody["official zod .parse"]
+      targets.push([
+        `decode${variant === "" ? "" : ` @${variant}`} ≤ official zod (decodeUnknownEither vs .parse, same object)`,
+        `${f2(result.ratios.object)}× (${f1(ours)} vs ${f1(zod)} µs)`,
+        verdict(result.ratios.object <= 1)
+      ])
+    }
   }
 
   if (bundles !== undefined) {
@@ -518,82 +766,27 @@ const main = async () => {
         )
     )
     json.bundles = Object.fromEntries([...bundles].map(([name, size]) => [name, { ...size, inputs: undefined }]))
-  }
-
-  // Ratios and targets, all from this run.
-  const targets: Array<Array<string>> = []
-  const verdict = (ok: boolean) => (ok ? "met" : "**missed**")
-  if (throughput !== undefined) {
-    const at = (client: string, c: number) => throughput!.summary.get(client)?.get(c)
-    const official = at("official", 32)
-    const undici = at("undici", 32)
-    for (const client of clientNames.filter((name) => name.startsWith("sdk-undici"))) {
-      const sdk = at(client, 32)
-      if (sdk !== undefined && official !== undefined) {
-        const ratio = sdk.rps / official.rps
-        targets.push([`${client} req/s at c=32 ≥ 2.5× official`, `${f2(ratio)}×`, verdict(ratio >= 2.5)])
-      }
-      if (sdk !== undefined && undici !== undefined) {
-        for (const c of [1, 32]) {
-          const ratio = at(client, c)!.cpuMicrosPerCall / at("undici", c)!.cpuMicrosPerCall
-          targets.push([`${client} CPU/call at c=${c} ≤ 3× undici.request`, `${f2(ratio)}×`, verdict(ratio <= 3)])
-        }
-      }
-    }
-    for (const client of clientNames.filter((name) => name.startsWith("sdk-fetch"))) {
-      const sdk = at(client, 32)
-      if (sdk !== undefined && official !== undefined) {
-        const ratio = sdk.rps / official.rps
-        targets.push([`${client} req/s at c=32 ≥ official`, `${f2(ratio)}×`, verdict(ratio >= 1)])
-      }
-    }
-  }
-  if (decode !== undefined) {
-    for (const [variant, result] of decode) {
-      const ratio = result["official zod .parse"] / result["sdk Schema.decodeUnknown"]
-      targets.push([
-        `decode${variant === "" ? "" : ` @${variant}`} ≥ 1.3× faster than official`,
-        `${f2(ratio)}× (${f1(result["sdk Schema.decodeUnknown"])} vs ${f1(result["official zod .parse"])} µs)`,
-        verdict(ratio >= 1.3)
-      ])
-    }
-  }
-  if (bundles !== undefined) {
-    const effect = bundles.get("effect")!
     for (const [name, size] of bundles) {
       if (!name.startsWith("sdk")) continue
-      const extra = size.gzipped - effect.gzipped
+      const extraBytes = size.gzipped - effect.gzipped
       targets.push([
         `${name} over hand-written Effect ≤ 12 kB gzipped`,
-        `${f1(extra / 1000)} kB`,
-        verdict(extra <= 12_000)
+        `${f1(extraBytes / 1000)} kB`,
+        verdict(extraBytes <= 12_000)
       ])
     }
   }
-  if (leaks !== undefined) {
-    for (const client of clientNames.filter((name) => name.startsWith("sdk"))) {
-      // A leak grows with the calls: judge the second 10,000, after the
-      // first 10,000 have settled JIT code and caches.
-      const leak = leaks.get(client)!
-      const growth = leak.heapEnd - leak.heapHalf
-      targets.push([
-        `${client} no heap growth over calls 10k→20k (< 512 KiB, ~26 B/call)`,
-        `${kb(growth)} KiB (${kb(leak.heapEnd - leak.heap0)} KiB over all 20k)`,
-        verdict(growth < 512 * 1024)
-      ])
-    }
-  }
+
   sections.unshift(`### Targets (ratios from this run)\n\n${table(["target", "measured", "verdict"], targets)}`)
   json.targets = targets
 
-  const header = `Node ${process.version}, ${new Date().toISOString()}, whole run ${
+  const header = `Node ${process.version}, ${new Date().toISOString()}, ${json.revision}, whole run ${
     f0((Date.now() - started) / 1000)
   } s`
   const markdown = [header, ...sections].join("\n\n")
   console.log(markdown)
   writeFileSync(join(buildDir, "results.md"), `${markdown}\n`)
   writeFileSync(join(buildDir, "results.json"), `${JSON.stringify(json, null, 2)}\n`)
-  void readFileSync
 }
 
 main().then(
