@@ -24,10 +24,10 @@
  *
  * @since 0.1.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as client from "./internal/client.js"
-import * as ModelGatesConfig from "./ModelGatesConfig.js"
+import type * as ModelGatesConfig from "./ModelGatesConfig.js"
 import * as ModelGatesError from "./ModelGatesError.js"
 import * as Models from "./Models.js"
 
@@ -54,6 +54,16 @@ const getGenerationOperation = client.makeOperation({
   path: "/generation",
   schema: Models.GenerationResponse,
   schemaName: "GenerationResponse",
+  describe: ({ data }) => {
+    const attributes: Record<string, unknown> = {
+      "modelgates.generation.model": data.model,
+      "modelgates.generation.total_cost": data.totalCost
+    }
+    if (data.providerName !== null) attributes["modelgates.generation.provider"] = data.providerName
+    if (data.tokensPrompt !== null) attributes["modelgates.generation.tokens_prompt"] = data.tokensPrompt
+    if (data.tokensCompletion !== null) attributes["modelgates.generation.tokens_completion"] = data.tokensCompletion
+    return attributes
+  },
   declared: new Map<number, client.StatusErrorClass<ModelGatesError.GetGenerationError>>([
     [401, ModelGatesError.UnauthorizedResponseError],
     [402, ModelGatesError.PaymentRequiredResponseError],
@@ -100,12 +110,9 @@ export const getGeneration: (
   Models.GenerationResponse,
   ModelGatesError.GetGenerationError,
   ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient
-> = Effect.fn("Generations.getGeneration")(function*(request: GenerationRequest, options?: CallOptions) {
-  yield* Effect.annotateCurrentSpan("modelgates.generation.id", request.id)
-  const config = yield* ModelGatesConfig.ModelGatesConfig
-  const httpClient = yield* HttpClient.HttpClient
-  return yield* client.execute(config, httpClient, getGenerationOperation, request, options)
-})
+> = Effect.fn("Generations.getGeneration")((request: GenerationRequest, options?: CallOptions) =>
+  client.execute(getGenerationOperation, request, options)
+)
 
 /**
  * Gets what went into and came out of a generation: the stored prompt or
@@ -125,9 +132,6 @@ export const listGenerationContent: (
   Models.GenerationContentResponse,
   ModelGatesError.ListGenerationContentError,
   ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient
-> = Effect.fn("Generations.listGenerationContent")(function*(request: GenerationRequest, options?: CallOptions) {
-  yield* Effect.annotateCurrentSpan("modelgates.generation.id", request.id)
-  const config = yield* ModelGatesConfig.ModelGatesConfig
-  const httpClient = yield* HttpClient.HttpClient
-  return yield* client.execute(config, httpClient, listGenerationContentOperation, request, options)
-})
+> = Effect.fn("Generations.listGenerationContent")((request: GenerationRequest, options?: CallOptions) =>
+  client.execute(listGenerationContentOperation, request, options)
+)

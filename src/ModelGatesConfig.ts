@@ -21,15 +21,17 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { headerValueProblem } from "./internal/client.js"
+import { headerValueProblem } from "./internal/validation.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 
 /**
@@ -64,6 +66,8 @@ export interface Service {
   readonly timeout: Duration.Duration
   /** The retry policy of every call that does not bring its own. */
   readonly retryPolicy: RetryPolicy.RetryPolicy
+  /** Applied to the `HttpClient` of the SDK's own calls, once per client. */
+  readonly transformClient: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
 /**
@@ -105,45 +109,90 @@ export interface Options {
    * default: the key would travel in clear text.
    */
   readonly allowInsecureHttp?: boolean | undefined
+  /**
+   * Middleware for the SDK's own calls: a function of the `HttpClient` in the
+   * context, applied once per client (not on every call). Add a header, log
+   * each request, route through a proxy, hook a test: the rest of the
+   * application's HTTP is untouched.
+   *
+   * @example
+   * ```ts
+   * import { HttpClient, HttpClientRequest } from "@effect/platform"
+   * import { ModelGatesConfig } from "@modelgates/effect"
+   * import { Effect } from "effect"
+   *
+   * const ConfigLive = ModelGatesConfig.layerConfig({
+   *   transformClient: (client) =>
+   *     client.pipe(
+   *       HttpClient.mapRequest(HttpClientRequest.setHeader("X-Team", "billing")),
+   *       HttpClient.tapRequest((request) => Effect.logDebug(`ModelGates ${request.method} ${request.url}`))
+   *     )
+   * })
+   * ```
+   */
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
-const invalid = (option: string, message: string) => ConfigError.InvalidData([option], message)
+// Each check answers with the valid value or what is wrong with it, in words
+// that do not repeat the option's name: the ConfigError's path says which
+// option (or which environment variable) it was, once.
 
 const isLoopback = (hostname: string): boolean =>
   hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname)
 
-const parseBaseUrl = (input: string, allowInsecureHttp: boolean): Effect.Effect<string, ConfigError.ConfigError> => {
+const checkBaseUrl = (input: string): Either.Either<URL, string> => {
   let url: URL
   try {
     url = new URL(input)
   } catch {
-    return Effect.fail(invalid("baseUrl", `baseUrl must be an absolute http(s) URL, got ${JSON.stringify(input)}`))
+    return Either.left(`must be an absolute http(s) URL, got ${JSON.stringify(input)}`)
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return Effect.fail(invalid("baseUrl", `baseUrl must use https (or http on loopback), got ${url.protocol}`))
-  }
-  if (url.protocol === "http:" && !allowInsecureHttp && !isLoopback(url.hostname)) {
-    return Effect.fail(invalid(
-      "baseUrl",
-      `baseUrl ${url.origin} is plain http on a host that is not loopback: the API key would travel in clear text. ` +
-        "Use https, or set allowInsecureHttp: true if you really mean it"
-    ))
+    return Either.left(`must use https (or http on loopback), got ${url.protocol}`)
   }
   if (url.username !== "" || url.password !== "") {
-    return Effect.fail(invalid("baseUrl", "baseUrl must not carry credentials; give the API key as apiKey"))
+    return Either.left("must not carry credentials; give the API key as apiKey")
   }
   if (url.search !== "" || url.hash !== "") {
-    return Effect.fail(invalid("baseUrl", "baseUrl must not have a query or a fragment"))
+    return Either.left("must not have a query or a fragment")
   }
-  return Effect.succeed(url.origin + url.pathname.replace(/\/+$/, ""))
+  return Either.right(url)
 }
 
-const checkHeaderValue = (option: string, value: string | undefined) => {
+const checkSecure = (url: URL, allowInsecureHttp: boolean): Either.Either<string, string> =>
+  url.protocol === "http:" && !allowInsecureHttp && !isLoopback(url.hostname)
+    ? Either.left(
+      `${url.origin} is plain http on a host that is not loopback: the API key would travel in clear text. ` +
+        "Use https, or set allowInsecureHttp: true if you really mean it"
+    )
+    : Either.right(url.origin + url.pathname.replace(/\/+$/, ""))
+
+const checkHeaderValue = (value: string | undefined): Either.Either<string | undefined, string> => {
   const found = value === undefined ? undefined : headerValueProblem(value)
   return found === undefined
-    ? Effect.succeed(value)
-    : Effect.fail(invalid(option, `${option} contains a character an HTTP header cannot carry (${found})`))
+    ? Either.right(value)
+    : Either.left(`contains a character an HTTP header cannot carry (${found})`)
 }
+
+const checkApiKey = (apiKey: string | Redacted.Redacted<string>): Either.Either<Redacted.Redacted<string>, string> => {
+  const redacted = typeof apiKey === "string" ? Redacted.make(apiKey) : apiKey
+  const key = Redacted.value(redacted)
+  if (key.trim() === "") return Either.left("is empty")
+  if (headerValueProblem(key) !== undefined || /\s/.test(key)) {
+    return Either.left("contains whitespace or a control character; check how it was read")
+  }
+  return Either.right(redacted)
+}
+
+const checkTimeout = (input: Duration.DurationInput | undefined): Either.Either<Duration.Duration, string> => {
+  const timeout = Duration.decodeUnknown(input ?? "30 seconds")
+  return Option.isSome(timeout) && Duration.greaterThan(timeout.value, Duration.zero)
+    ? Either.right(timeout.value)
+    : Either.left("must be a positive duration")
+}
+
+const orFail = <A>(option: string, result: Either.Either<A, string>): Effect.Effect<A, ConfigError.ConfigError> =>
+  Either.isRight(result) ? Effect.succeed(result.right) : Effect.fail(ConfigError.InvalidData([option], result.left))
 
 /**
  * Validates options into the configuration. A malformed base URL, plain http
@@ -155,29 +204,19 @@ const checkHeaderValue = (option: string, value: string | undefined) => {
  * @category constructors
  */
 export const make = Effect.fnUntraced(function*(options: Options) {
-  const apiKey = typeof options.apiKey === "string" ? Redacted.make(options.apiKey) : options.apiKey
-  const key = Redacted.value(apiKey)
-  if (key.trim() === "") {
-    return yield* Effect.fail(invalid("apiKey", "apiKey is empty"))
-  }
-  if (headerValueProblem(key) !== undefined || /\s/.test(key)) {
-    return yield* Effect.fail(
-      invalid("apiKey", "apiKey contains whitespace or a control character; check how it was read")
-    )
-  }
-  const timeout = Duration.decodeUnknown(options.timeout ?? "30 seconds")
-  if (Option.isNone(timeout) || Duration.lessThanOrEqualTo(timeout.value, Duration.zero)) {
-    return yield* Effect.fail(invalid("timeout", "timeout must be a positive duration"))
-  }
+  const apiKey = yield* orFail("apiKey", checkApiKey(options.apiKey))
+  const timeout = yield* orFail("timeout", checkTimeout(options.timeout))
+  const url = yield* orFail("baseUrl", checkBaseUrl(options.baseUrl ?? defaultBaseUrl))
   const service: Service = {
     apiKey,
-    baseUrl: yield* parseBaseUrl(options.baseUrl ?? defaultBaseUrl, options.allowInsecureHttp ?? false),
-    httpReferer: yield* checkHeaderValue("httpReferer", options.httpReferer),
-    appTitle: yield* checkHeaderValue("appTitle", options.appTitle),
-    appCategories: yield* checkHeaderValue("appCategories", options.appCategories),
-    userAgent: yield* checkHeaderValue("userAgent", options.userAgent),
-    timeout: timeout.value,
-    retryPolicy: options.retryPolicy ?? RetryPolicy.defaultPolicy
+    baseUrl: yield* orFail("baseUrl", checkSecure(url, options.allowInsecureHttp ?? false)),
+    httpReferer: yield* orFail("httpReferer", checkHeaderValue(options.httpReferer)),
+    appTitle: yield* orFail("appTitle", checkHeaderValue(options.appTitle)),
+    appCategories: yield* orFail("appCategories", checkHeaderValue(options.appCategories)),
+    userAgent: yield* orFail("userAgent", checkHeaderValue(options.userAgent)),
+    timeout,
+    retryPolicy: options.retryPolicy ?? RetryPolicy.defaultPolicy,
+    transformClient: options.transformClient
   }
   return service
 })
@@ -210,26 +249,27 @@ const optionalString = (name: string): Config.Config<string | undefined> =>
     Config.map((value) => Option.getOrUndefined(Option.filter(value, (value) => value.trim() !== "")))
   )
 
-const variables: ReadonlyArray<readonly [keyof Options, string]> = [
-  ["apiKey", "MODELGATES_API_KEY"],
-  ["baseUrl", "MODELGATES_BASE_URL"],
-  ["httpReferer", "MODELGATES_HTTP_REFERER"],
-  ["appTitle", "MODELGATES_APP_TITLE"],
-  ["appCategories", "MODELGATES_APP_CATEGORIES"]
-]
-
-// A value that came from the environment is refused under its variable's
-// name, which is what the person reading the error has to fix.
-const nameVariable = (options: ConfigOptions) => (error: ConfigError.ConfigError): ConfigError.ConfigError => {
-  if (error._op !== "InvalidData") return error
-  const found = variables.find(([option]) => error.path.length === 1 && error.path[0] === option)
-  return found === undefined || options[found[0]] !== undefined
-    ? error
-    : ConfigError.InvalidData([found[1]], `${found[1]}: ${error.message}`)
+/**
+ * One option as a `Config`, checked inside it: a value read through `Config`
+ * (the default variable, or the caller's own `Config`) fails at that
+ * config's path; a plain value fails at the option's name.
+ */
+const checked = <I, A>(
+  option: keyof Options,
+  value: I | Config.Config<I> | undefined,
+  fallback: Config.Config<I>,
+  check: (input: I) => Either.Either<A, string>
+): Config.Config<A> => {
+  const plain = value !== undefined && !Config.isConfig(value)
+  const config = value === undefined ? fallback : Config.isConfig(value) ? value : Config.succeed(value)
+  return Config.mapOrFail(
+    config,
+    (input) => Either.mapLeft(check(input), (message) => ConfigError.InvalidData(plain ? [option] : [], message))
+  )
 }
 
-const resolve = <A>(value: A | Config.Config<A> | undefined, fallback: Config.Config<A>): Config.Config<A> =>
-  value === undefined ? fallback : Config.isConfig(value) ? value : Config.succeed(value)
+const plainOrConfig = <A>(value: A | Config.Config<A> | undefined): Config.Config<A | undefined> =>
+  value === undefined ? Config.succeed(undefined) : Config.isConfig(value) ? value : Config.succeed(value)
 
 /**
  * A layer read through Effect `Config`. By default: `MODELGATES_API_KEY`
@@ -237,7 +277,8 @@ const resolve = <A>(value: A | Config.Config<A> | undefined, fallback: Config.Co
  * `MODELGATES_HTTP_REFERER`, `MODELGATES_APP_TITLE` and
  * `MODELGATES_APP_CATEGORIES`. Any option can be given instead, as a `Config`
  * or a plain value. A missing key fails with a `ConfigError` that names the
- * variable.
+ * variable; an unusable value fails with one whose path is the variable (or
+ * the option) it came from.
  *
  * @example
  * ```ts
@@ -254,21 +295,46 @@ const resolve = <A>(value: A | Config.Config<A> | undefined, fallback: Config.Co
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig = (options: ConfigOptions = {}): Layer.Layer<ModelGatesConfig, ConfigError.ConfigError> =>
-  Layer.effect(
-    ModelGatesConfig,
-    Effect.flatMap(
-      Config.all({
-        apiKey: resolve<Options["apiKey"]>(options.apiKey, Config.redacted("MODELGATES_API_KEY")),
-        baseUrl: resolve(options.baseUrl, optionalString("MODELGATES_BASE_URL")),
-        httpReferer: resolve(options.httpReferer, optionalString("MODELGATES_HTTP_REFERER")),
-        appTitle: resolve(options.appTitle, optionalString("MODELGATES_APP_TITLE")),
-        appCategories: resolve(options.appCategories, optionalString("MODELGATES_APP_CATEGORIES")),
-        userAgent: resolve(options.userAgent, Config.succeed(undefined)),
-        timeout: resolve(options.timeout, Config.succeed(undefined)),
-        retryPolicy: resolve(options.retryPolicy, Config.succeed(undefined)),
-        allowInsecureHttp: resolve(options.allowInsecureHttp, Config.succeed(undefined))
-      }),
-      (resolved) => Effect.mapError(make(resolved), nameVariable(options))
+export const layerConfig = (options: ConfigOptions = {}): Layer.Layer<ModelGatesConfig, ConfigError.ConfigError> => {
+  const baseUrl = Config.all([
+    checked(
+      "baseUrl",
+      options.baseUrl,
+      optionalString("MODELGATES_BASE_URL"),
+      (input) => checkBaseUrl(input ?? defaultBaseUrl)
+    ),
+    plainOrConfig(options.allowInsecureHttp)
+  ]).pipe(Config.mapOrFail(([url, allowInsecureHttp]) =>
+    Either.mapLeft(
+      checkSecure(url, allowInsecureHttp ?? false),
+      (message) => ConfigError.InvalidData([options.baseUrl === undefined ? "MODELGATES_BASE_URL" : "baseUrl"], message)
     )
-  )
+  ))
+  const config: Config.Config<Service> = Config.all({
+    apiKey: checked<Options["apiKey"], Redacted.Redacted<string>>(
+      "apiKey",
+      options.apiKey,
+      Config.redacted("MODELGATES_API_KEY"),
+      checkApiKey
+    ),
+    baseUrl,
+    httpReferer: checked(
+      "httpReferer",
+      options.httpReferer,
+      optionalString("MODELGATES_HTTP_REFERER"),
+      checkHeaderValue
+    ),
+    appTitle: checked("appTitle", options.appTitle, optionalString("MODELGATES_APP_TITLE"), checkHeaderValue),
+    appCategories: checked(
+      "appCategories",
+      options.appCategories,
+      optionalString("MODELGATES_APP_CATEGORIES"),
+      checkHeaderValue
+    ),
+    userAgent: checked("userAgent", options.userAgent, Config.succeed(undefined), checkHeaderValue),
+    timeout: checked("timeout", options.timeout, Config.succeed(undefined), checkTimeout),
+    retryPolicy: Config.map(plainOrConfig(options.retryPolicy), (policy) => policy ?? RetryPolicy.defaultPolicy),
+    transformClient: plainOrConfig(options.transformClient)
+  })
+  return Layer.effect(ModelGatesConfig, config)
+}

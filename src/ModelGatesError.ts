@@ -215,12 +215,19 @@ export class ModelGatesDefaultError
  * The request never got a complete response: the connection was refused or
  * reset, the host did not resolve, or the body was cut off. Worth retrying.
  *
+ * `reason` is the platform's (`Transport` before a response, `Decode` while
+ * reading the body); `cause` is the error the transport raised, kept as it
+ * was for logs and debugging (it is not part of the JSON encoding's
+ * guarantees: it encodes as its name and message).
+ *
  * @since 0.1.0
  * @category errors
  */
 export class ConnectionError extends Schema.TaggedError<ConnectionError>()("ConnectionError", {
   message: Schema.String,
-  url: Schema.String
+  url: Schema.String,
+  reason: Schema.optionalWith(Schema.Literal("Transport", "Decode"), { default: () => "Transport" }),
+  cause: Schema.optional(Schema.Defect)
 }) {
   /** @since 0.1.0 */
   get isRetryable(): boolean {
@@ -286,33 +293,25 @@ export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>
   }
 }
 
+const transportErrors = [ConnectionError, RequestTimeoutError, ResponseValidationError, InvalidRequestError] as const
+
 /**
  * The failures that come without an HTTP status, shared by every operation.
  *
+ * @since 0.2.0
+ * @category unions
+ */
+export const TransportError = Schema.Union(...transportErrors)
+
+/**
  * @since 0.1.0
  * @category unions
  */
-export type TransportError = ConnectionError | RequestTimeoutError | ResponseValidationError | InvalidRequestError
+export type TransportError = typeof TransportError.Type
 
 /**
  * The errors of `Generations.getGeneration`.
  *
- * @since 0.1.0
- * @category unions
- */
-export type GetGenerationError =
-  | UnauthorizedResponseError
-  | PaymentRequiredResponseError
-  | NotFoundResponseError
-  | TooManyRequestsResponseError
-  | InternalServerResponseError
-  | BadGatewayResponseError
-  | EdgeNetworkTimeoutResponseError
-  | ProviderOverloadedResponseError
-  | ModelGatesDefaultError
-  | TransportError
-
-/**
  * @since 0.1.0
  * @category unions
  */
@@ -326,32 +325,19 @@ export const GetGenerationError = Schema.Union(
   EdgeNetworkTimeoutResponseError,
   ProviderOverloadedResponseError,
   ModelGatesDefaultError,
-  ConnectionError,
-  RequestTimeoutError,
-  ResponseValidationError,
-  InvalidRequestError
+  ...transportErrors
 )
+
+/**
+ * @since 0.1.0
+ * @category unions
+ */
+export type GetGenerationError = typeof GetGenerationError.Type
 
 /**
  * The errors of `Generations.listGenerationContent`: like
  * {@link GetGenerationError}, with 403 in place of 402.
  *
- * @since 0.1.0
- * @category unions
- */
-export type ListGenerationContentError =
-  | UnauthorizedResponseError
-  | ForbiddenResponseError
-  | NotFoundResponseError
-  | TooManyRequestsResponseError
-  | InternalServerResponseError
-  | BadGatewayResponseError
-  | EdgeNetworkTimeoutResponseError
-  | ProviderOverloadedResponseError
-  | ModelGatesDefaultError
-  | TransportError
-
-/**
  * @since 0.1.0
  * @category unions
  */
@@ -365,11 +351,14 @@ export const ListGenerationContentError = Schema.Union(
   EdgeNetworkTimeoutResponseError,
   ProviderOverloadedResponseError,
   ModelGatesDefaultError,
-  ConnectionError,
-  RequestTimeoutError,
-  ResponseValidationError,
-  InvalidRequestError
+  ...transportErrors
 )
+
+/**
+ * @since 0.1.0
+ * @category unions
+ */
+export type ListGenerationContentError = typeof ListGenerationContentError.Type
 
 /**
  * Every error the SDK can fail with. Retry policies are schedules over it.
@@ -377,13 +366,13 @@ export const ListGenerationContentError = Schema.Union(
  * @since 0.1.0
  * @category unions
  */
-export type ModelGatesError = GetGenerationError | ListGenerationContentError
+export const ModelGatesError = Schema.Union(...GetGenerationError.members, ForbiddenResponseError)
 
 /**
  * @since 0.1.0
  * @category unions
  */
-export const ModelGatesError = Schema.Union(...GetGenerationError.members, ForbiddenResponseError)
+export type ModelGatesError = typeof ModelGatesError.Type
 
 /**
  * An error that came with an HTTP status.
@@ -392,3 +381,39 @@ export const ModelGatesError = Schema.Union(...GetGenerationError.members, Forbi
  * @category unions
  */
 export type StatusError = Extract<ModelGatesError, { readonly status: number; readonly retryAfter: unknown }>
+
+const errorTags: ReadonlySet<string> = new Set(ModelGatesError.members.map((member) => member._tag))
+
+/**
+ * Whether a value is one of the SDK's errors.
+ *
+ * @since 0.2.0
+ * @category predicates
+ */
+export const isModelGatesError = (u: unknown): u is ModelGatesError =>
+  typeof u === "object" && u !== null && "_tag" in u && typeof u._tag === "string" && errorTags.has(u._tag) &&
+  "isRetryable" in u
+
+/**
+ * Whether an error is worth retrying, as a function: for `Schedule.whileInput`,
+ * `Effect.retry({ while })` or `Array.filter`.
+ *
+ * @example
+ * ```ts
+ * import { Generations, ModelGatesError } from "@modelgates/effect"
+ * import { Effect, Schedule } from "effect"
+ *
+ * const policy = Schedule.spaced("1 second").pipe(
+ *   Schedule.whileInput(ModelGatesError.isRetryable),
+ *   Schedule.intersect(Schedule.recurs(3))
+ * )
+ * export const lookup = Generations.getGeneration({ id: "gen-1" }, { retryPolicy: policy })
+ * export const retriedByHand = Generations.getGeneration({ id: "gen-1" }).pipe(
+ *   Effect.retry({ while: ModelGatesError.isRetryable, times: 2 })
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ * @category predicates
+ */
+export const isRetryable = (error: ModelGatesError): boolean => error.isRetryable

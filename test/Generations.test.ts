@@ -75,7 +75,7 @@ describe("Generations", () => {
     it.effect("percent-encodes the id: it arrives as one parameter with exactly that value", () =>
       Effect.gen(function*() {
         const mock = yield* always(full)
-        const ids = ["gen-1&id=x#y z/é", "gen+plus%20", "gen?x=1;y", "gen-😀-\u0000-tab\t", "  "]
+        const ids = ["gen-1&id=x#y z/é", "gen+plus%20", "gen?x=1;y", "gen-😀-\u0000-tab\t", " gen-padded "]
         for (const id of ids) {
           yield* Generations.getGeneration({ id }).pipe(Effect.provide(layerWith(mock)))
         }
@@ -116,6 +116,7 @@ describe("Generations", () => {
   describe("bad input gets an InvalidRequestError and no request", () => {
     const cases: ReadonlyArray<readonly [string, Generations.GenerationRequest, string]> = [
       ["an empty id", { id: "" }, "id"],
+      ["an id of only whitespace", { id: " \t\n " }, "id"],
       ["an id longer than 1,000 characters", { id: "g".repeat(1001) }, "id"],
       ["an id with a lone surrogate", { id: "gen-\uD800" }, "id"],
       ["an appTitle with a line break", { id: "gen-1", appTitle: "Notes\r\nX-Injected: 1" }, "appTitle"],
@@ -136,6 +137,11 @@ describe("Generations", () => {
             expect(error._tag === "InvalidRequestError" && error.field).toBe(field)
             expect(error.isRetryable).toBe(false)
           }
+          // Each message names the call it came from.
+          expect(errors.map((error) => error.message.split(/[(:]/)[0])).toEqual([
+            "Generations.getGeneration",
+            "Generations.listGenerationContent"
+          ])
           expect(yield* mock.requests).toHaveLength(0)
         }))
     }

@@ -54,10 +54,15 @@ describe("ModelGatesError", () => {
             headers: { "content-type": status === 524 ? "text/html" : "application/json", "x-request-id": "r-1" }
           })
           const cases = [
-            [yield* getError(reply), getTag, "/generation?id=gen-1"],
-            [yield* contentError(reply), contentTag, "/generation/content?id=gen-1"]
+            [yield* getError(reply), getTag, "/generation?id=gen-1", "Generations.getGeneration"],
+            [
+              yield* contentError(reply),
+              contentTag,
+              "/generation/content?id=gen-1",
+              "Generations.listGenerationContent"
+            ]
           ] as const
-          for (const [error, tag, path] of cases) {
+          for (const [error, tag, path, operation] of cases) {
             expect(error._tag).toBe(tag)
             expect(error.isRetryable).toBe(retryable)
             if (!("status" in error) || error._tag === "ResponseValidationError") {
@@ -71,12 +76,13 @@ describe("ModelGatesError", () => {
             if (status === 524) {
               expect(error.code).toBeNull()
               expect(error.metadata).toBeNull()
-              expect(error.message).toContain("524")
+              expect(error.message).toContain(`${operation}("gen-1"): HTTP 524`)
               expect(error.message).toContain("A timeout occurred")
             } else {
               const envelope = JSON.parse(body)
               expect(error.code).toBe(status)
-              expect(error.message).toBe(envelope.error.message)
+              // The message names the call, then the status and the API's own message.
+              expect(error.message).toBe(`${operation}("gen-1"): ${status} ${envelope.error.message}`)
               expect(error.metadata).toEqual(envelope.error.metadata ?? null)
               expect(error.userId).toBe(envelope.user_id ?? null)
             }

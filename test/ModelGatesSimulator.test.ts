@@ -181,7 +181,7 @@ describe("ModelGatesSimulator (in memory)", () => {
           Generations.getGeneration({ id }).pipe(Effect.provide(configLayer("sk-wrong")))
         )
         assert(wrong._tag === "UnauthorizedResponseError")
-        expect(wrong.message).toBe("Invalid API key")
+        expect(wrong.message).toBe(`Generations.getGeneration(${JSON.stringify(id)}): 401 Invalid API key`)
         const none = yield* Effect.flatMap(
           HttpClient.HttpClient,
           (client) => client.get(`https://modelgates.ai/api/v1/generation?id=${id}`)
@@ -261,7 +261,9 @@ describe("ModelGatesSimulator (in memory)", () => {
         const paymentRequired = yield* Effect.flip(Generations.getGeneration({ id }, { retryPolicy: retries(3) }))
         assert(paymentRequired._tag === "PaymentRequiredResponseError")
         expect([paymentRequired.message, paymentRequired.userId]).toEqual([
-          "Insufficient credits. Add more using https://modelgates.ai/credits",
+          `Generations.getGeneration(${
+            JSON.stringify(id)
+          }): 402 Insufficient credits. Add more using https://modelgates.ai/credits`,
           "user_2x9"
         ])
         const edge = yield* Effect.flip(Generations.getGeneration({ id }))

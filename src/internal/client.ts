@@ -2,43 +2,36 @@
  * The one place where a ModelGates call meets the wire: the request is
  * validated and built here, sent through the `HttpClient`, and every
  * transport, status and parse failure is mapped here to the SDK's errors.
+ * The call's telemetry (span attributes and metrics) is recorded here too.
  */
-import type * as Headers from "@effect/platform/Headers"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as UrlParams from "@effect/platform/UrlParams"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import type { Service as ConfigService } from "../ModelGatesConfig.js"
+import * as ModelGatesConfig from "../ModelGatesConfig.js"
 import * as ModelGatesError from "../ModelGatesError.js"
 import * as Models from "../Models.js"
 import type * as RetryPolicy from "../RetryPolicy.js"
+import * as Telemetry from "./telemetry.js"
+import { headerValueProblem } from "./validation.js"
 
 // -----------------------------------------------------------------------------
 // input validation
 // -----------------------------------------------------------------------------
-
-/**
- * Describes the first character that cannot stand in an HTTP header value
- * (a control character, or one outside ISO-8859-1), or `undefined`.
- */
-export const headerValueProblem = (value: string): string | undefined => {
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i)
-    if ((code < 0x20 && code !== 0x09) || code === 0x7f) {
-      return `U+${code.toString(16).toUpperCase().padStart(4, "0")} at index ${i}`
-    }
-    if (code > 0xff) {
-      return `U+${code.toString(16).toUpperCase().padStart(4, "0")} at index ${i}, outside ISO-8859-1`
-    }
-  }
-  return undefined
-}
 
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
@@ -58,50 +51,53 @@ export interface CallOptions {
   readonly timeout?: Duration.DurationInput | undefined
 }
 
-const invalidRequest = (field: string, message: string) => new ModelGatesError.InvalidRequestError({ field, message })
+/** How an error message names the call: `Generations.getGeneration("gen-…")`. */
+const describeCall = (operation: string, id: string): string =>
+  `${operation}(${JSON.stringify(id.length > 120 ? `${id.slice(0, 120)}…` : id)})`
 
-const validateId = (id: unknown): Effect.Effect<string, ModelGatesError.InvalidRequestError> => {
-  if (typeof id !== "string") {
-    return Effect.fail(invalidRequest("id", `id must be a string, got ${typeof id}`))
-  }
-  if (id.length === 0) {
-    return Effect.fail(invalidRequest("id", "id is empty; pass the generation id (gen-…)"))
-  }
-  if (id.length > maxIdLength) {
-    return Effect.fail(invalidRequest("id", `id is ${id.length} characters long; at most ${maxIdLength} are accepted`))
-  }
-  if (loneSurrogate.test(id)) {
-    return Effect.fail(invalidRequest("id", "id contains a lone UTF-16 surrogate and cannot be encoded"))
-  }
-  return Effect.succeed(id)
+const idProblem = (id: unknown): string | undefined => {
+  if (typeof id !== "string") return `id must be a string, got ${typeof id}`
+  if (id.length === 0) return "id is empty; pass the generation id (gen-…)"
+  if (id.trim() === "") return "id is only whitespace; pass the generation id (gen-…)"
+  if (id.length > maxIdLength) return `id is ${id.length} characters long; at most ${maxIdLength} are accepted`
+  if (loneSurrogate.test(id)) return "id contains a lone UTF-16 surrogate and cannot be encoded"
+  return undefined
 }
 
-const validateHeader = (
-  field: string,
-  value: string | undefined
-): Effect.Effect<string | undefined, ModelGatesError.InvalidRequestError> => {
-  const problem = value === undefined ? undefined : headerValueProblem(value)
-  return problem === undefined
-    ? Effect.succeed(value)
-    : Effect.fail(invalidRequest(field, `${field} contains a character a header cannot carry (${problem})`))
+/**
+ * The first problem with a call's input, or `undefined`. Only what the call
+ * brings is checked: the config's own values were validated when it was made.
+ */
+const inputProblem = (
+  operation: string,
+  input: GenerationRequest,
+  options: CallOptions | undefined
+): ModelGatesError.InvalidRequestError | undefined => {
+  const problem = idProblem(input.id)
+  if (problem !== undefined) {
+    return new ModelGatesError.InvalidRequestError({ field: "id", message: `${operation}: ${problem}` }, true)
+  }
+  for (const field of ["httpReferer", "appTitle", "appCategories"] as const) {
+    const value = input[field]
+    const found = value === undefined ? undefined : headerValueProblem(value)
+    if (found !== undefined) {
+      return new ModelGatesError.InvalidRequestError({
+        field,
+        message: `${describeCall(operation, input.id)}: ${field} contains a character a header cannot carry (${found})`
+      }, true)
+    }
+  }
+  if (options?.timeout !== undefined && Option.isNone(decodeTimeout(options.timeout))) {
+    return new ModelGatesError.InvalidRequestError({
+      field: "timeout",
+      message: `${describeCall(operation, input.id)}: timeout must be a positive duration`
+    }, true)
+  }
+  return undefined
 }
 
-const validateTimeout = (
-  input: Duration.DurationInput | undefined,
-  fallback: Duration.Duration
-): Effect.Effect<Duration.Duration, ModelGatesError.InvalidRequestError> => {
-  if (input === undefined) return Effect.succeed(fallback)
-  const timeout = Duration.decodeUnknown(input)
-  return Option.isSome(timeout) && Duration.greaterThan(timeout.value, Duration.zero)
-    ? Effect.succeed(timeout.value)
-    : Effect.fail(invalidRequest("timeout", "timeout must be a positive duration"))
-}
-
-const setHeaderIfDefined = (name: string, value: string | undefined) =>
-(
-  request: HttpClientRequest.HttpClientRequest
-): HttpClientRequest.HttpClientRequest =>
-  value === undefined ? request : HttpClientRequest.setHeader(request, name, value)
+const decodeTimeout = (input: Duration.DurationInput): Option.Option<Duration.Duration> =>
+  Option.filter(Duration.decodeUnknown(input), (timeout) => Duration.greaterThan(timeout, Duration.zero))
 
 // -----------------------------------------------------------------------------
 // response mapping
@@ -109,21 +105,16 @@ const setHeaderIfDefined = (name: string, value: string | undefined) =>
 
 const maxBodyInError = 10_000
 
-const redactedHeaders: ReadonlySet<string> = new Set([
-  "authorization",
-  "proxy-authorization",
-  "cookie",
-  "set-cookie",
-  "x-api-key"
-])
-
-const copyHeaders = (headers: Headers.Headers): Record<string, string> => {
+const redactHeaders = (headers: Headers.Headers, names: ReadonlyArray<string | RegExp>): Record<string, string> => {
   const out: Record<string, string> = {}
-  for (const name of Object.keys(headers)) {
-    out[name] = redactedHeaders.has(name) ? "<redacted>" : headers[name]
-  }
+  const redacted = Headers.redact(headers, names)
+  for (const name of Object.keys(redacted)) out[name] = String(redacted[name])
   return out
 }
+
+// Response headers that carry credentials, redacted in errors on top of
+// whatever `Headers.currentRedactedNames` holds.
+const credentialHeaders: ReadonlyArray<string> = ["set-cookie", "x-api-key", "proxy-authorization"]
 
 const retryAfterSeconds = /^\s*\d+(?:\.\d+)?\s*$/
 
@@ -171,8 +162,10 @@ export interface Operation<A, E> {
   readonly name: string
   readonly path: string
   readonly declared: ReadonlyMap<number, StatusErrorClass<E>>
-  readonly decode: (body: string) => Effect.Effect<A, ParseResult.ParseError>
+  readonly decode: (body: string) => Either.Either<A, ParseResult.ParseError>
   readonly schemaName: string
+  /** Span attributes that describe a successful result. */
+  readonly describe: (value: A) => Record<string, unknown>
 }
 
 export const makeOperation = <A, I, E extends ModelGatesError.ModelGatesError>(options: {
@@ -181,60 +174,80 @@ export const makeOperation = <A, I, E extends ModelGatesError.ModelGatesError>(o
   readonly schema: Schema.Schema<A, I>
   readonly schemaName: string
   readonly declared: ReadonlyMap<number, StatusErrorClass<E>>
+  readonly describe?: ((value: A) => Record<string, unknown>) | undefined
 }): Operation<A, E> => ({
   name: options.name,
   path: options.path,
   declared: options.declared,
-  decode: Schema.decodeUnknown(Schema.parseJson(options.schema)),
-  schemaName: options.schemaName
+  decode: Schema.decodeUnknownEither(Schema.parseJson(options.schema)),
+  schemaName: options.schemaName,
+  describe: options.describe ?? (() => ({}))
 })
 
-const statusError = <A, E>(
-  operation: Operation<A, E>,
+/** What one call knows while it runs: its name and id, and what its attempts saw. */
+interface Call {
+  readonly operation: string
+  readonly id: string
+  attempts: number
+  status: number | undefined
+}
+
+/** The URL a request goes to, query included, as errors report it. */
+const urlOf = (request: HttpClientRequest.HttpClientRequest): string =>
+  request.urlParams.length === 0 ? request.url : `${request.url}?${UrlParams.toString(request.urlParams)}`
+
+const statusError = <E>(
+  call: Call,
+  declared: ReadonlyMap<number, StatusErrorClass<E>>,
   response: HttpClientResponse.HttpClientResponse,
   body: string,
-  now: number
+  now: number,
+  redactedNames: ReadonlyArray<string | RegExp>
 ): E | ModelGatesError.ModelGatesDefaultError => {
   const envelope = decodeErrorEnvelope(body)
+  const what = Option.match(envelope, {
+    onNone: () => `HTTP ${response.status}, with ${quoteStart(body)}`,
+    onSome: (envelope) => `${response.status} ${envelope.error.message}`
+  })
   const props = {
     status: response.status,
-    message: Option.match(envelope, {
-      onNone: () => `HTTP ${response.status} from ${operation.name}, with ${quoteStart(body)}`,
-      onSome: (envelope) => envelope.error.message
-    }),
+    message: `${describeCall(call.operation, call.id)}: ${what}`,
     body: cutBody(body),
-    headers: copyHeaders(response.headers),
+    headers: redactHeaders(response.headers, redactedNames),
     retryAfter: parseRetryAfter(response.headers, now),
     code: Option.match(envelope, { onNone: () => null, onSome: (envelope) => envelope.error.code }),
     metadata: Option.match(envelope, { onNone: () => null, onSome: (envelope) => envelope.error.metadata }),
     userId: Option.match(envelope, { onNone: () => null, onSome: (envelope) => envelope.userId }),
-    url: response.request.url
+    url: urlOf(response.request)
   }
-  const ErrorClass = operation.declared.get(response.status)
+  const ErrorClass = declared.get(response.status)
   return ErrorClass === undefined
     ? new ModelGatesError.ModelGatesDefaultError(props, true)
     : new ErrorClass(props, true)
 }
 
 const validationError = (
-  operation: Operation<unknown, unknown>,
+  call: Call,
+  schemaName: string,
   response: HttpClientResponse.HttpClientResponse,
   body: string,
-  error: ParseResult.ParseError
+  error: ParseResult.ParseError,
+  redactedNames: ReadonlyArray<string | RegExp>
 ): ModelGatesError.ResponseValidationError => {
   const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
   const path = issue === undefined ? "" : issue.path.join(".")
   const full = issue === undefined ? error.message : issue.message
   const detail = full.length > 300 ? `${full.slice(0, 300)}…` : full
+  const prefix = `${describeCall(call.operation, call.id)}: the ${response.status} response body`
   return new ModelGatesError.ResponseValidationError({
     message: path === ""
-      ? `${operation.name}: the ${response.status} response body is not a ${operation.schemaName}: ${detail}`
-      : `${operation.name}: the ${response.status} response body does not match ${operation.schemaName} at ${path}: ${detail}`,
+      ? `${prefix} is not a ${schemaName}: ${detail}`
+      : `${prefix} does not match ${schemaName} at ${path}: ${detail}`,
     path,
     status: response.status,
     body: cutBody(body),
-    headers: copyHeaders(response.headers),
-    url: response.request.url
+    headers: redactHeaders(response.headers, redactedNames),
+    url: urlOf(response.request)
   }, true)
 }
 
@@ -249,15 +262,109 @@ const describeCause = (cause: unknown): string => {
   return parts.join(": ")
 }
 
-const connectionError = (error: HttpClientError.HttpClientError): ModelGatesError.ConnectionError => {
+/**
+ * A transport failure. What a retry cannot fix (a URL the platform refuses, a
+ * request it cannot encode) is the caller's input; the rest is a connection
+ * error that keeps the platform's reason and the original error.
+ */
+const transportError = (
+  call: Call,
+  error: HttpClientError.HttpClientError
+): ModelGatesError.ConnectionError | ModelGatesError.InvalidRequestError => {
+  const cause = describeCause(error.cause)
+  const said = cause === "" ? "" : ` (${cause})`
+  const prefix = describeCall(call.operation, call.id)
+  if (error._tag === "RequestError" && error.reason !== "Transport") {
+    return new ModelGatesError.InvalidRequestError({
+      field: error.reason === "InvalidUrl" ? "baseUrl" : "request",
+      message: `${prefix}: the platform refused the request (${error.reason})${said}`
+    }, true)
+  }
   const what = error._tag === "RequestError"
     ? "the request failed before a response arrived"
     : "the response body could not be read"
-  const cause = describeCause(error.cause)
   return new ModelGatesError.ConnectionError({
-    message: `${error.request.method} ${error.request.url}: ${what}${cause === "" ? "" : ` (${cause})`}`,
-    url: error.request.url
+    message: `${prefix}: ${error.request.method} ${urlOf(error.request)}: ${what}${said}`,
+    url: urlOf(error.request),
+    reason: error._tag === "RequestError" ? "Transport" : "Decode",
+    cause: error.cause
   }, true)
+}
+
+// -----------------------------------------------------------------------------
+// what is prepared once per configuration
+// -----------------------------------------------------------------------------
+
+/**
+ * Everything a call needs that depends only on the configuration: the
+ * requests with the base URL and every configured header already set, and
+ * the `HttpClient` after `transformClient`, per client it is given.
+ */
+interface Prepared {
+  readonly requests: Map<string, HttpClientRequest.HttpClientRequest>
+  readonly clients: WeakMap<HttpClient.HttpClient, HttpClient.HttpClient>
+}
+
+const preparedByConfig = new WeakMap<ModelGatesConfig.Service, Prepared>()
+
+const preparedFor = (config: ModelGatesConfig.Service): Prepared => {
+  let prepared = preparedByConfig.get(config)
+  if (prepared === undefined) {
+    prepared = { requests: new Map(), clients: new WeakMap() }
+    preparedByConfig.set(config, prepared)
+  }
+  return prepared
+}
+
+const setHeaderIfDefined = (name: string, value: string | undefined) =>
+(
+  request: HttpClientRequest.HttpClientRequest
+): HttpClientRequest.HttpClientRequest =>
+  value === undefined ? request : HttpClientRequest.setHeader(request, name, value)
+
+const baseRequest = (config: ModelGatesConfig.Service, path: string): HttpClientRequest.HttpClientRequest => {
+  const prepared = preparedFor(config)
+  let request = prepared.requests.get(path)
+  if (request === undefined) {
+    request = HttpClientRequest.get(`${config.baseUrl}${path}`).pipe(
+      HttpClientRequest.bearerToken(config.apiKey),
+      HttpClientRequest.acceptJson,
+      setHeaderIfDefined("HTTP-Referer", config.httpReferer),
+      setHeaderIfDefined("X-OpenRouter-Title", config.appTitle),
+      setHeaderIfDefined("X-OpenRouter-Categories", config.appCategories),
+      setHeaderIfDefined("User-Agent", config.userAgent)
+    )
+    prepared.requests.set(path, request)
+  }
+  return request
+}
+
+const clientFor = (config: ModelGatesConfig.Service, client: HttpClient.HttpClient): HttpClient.HttpClient => {
+  if (config.transformClient === undefined) return client
+  const { clients } = preparedFor(config)
+  let transformed = clients.get(client)
+  if (transformed === undefined) {
+    transformed = config.transformClient(client)
+    clients.set(client, transformed)
+  }
+  return transformed
+}
+
+/** The request of one call: the prepared one, with the id and any per-call header. */
+const requestFor = (
+  config: ModelGatesConfig.Service,
+  path: string,
+  input: GenerationRequest
+): HttpClientRequest.HttpClientRequest => {
+  const request = HttpClientRequest.setUrlParam(baseRequest(config, path), "id", input.id)
+  if (input.httpReferer === undefined && input.appTitle === undefined && input.appCategories === undefined) {
+    return request
+  }
+  return request.pipe(
+    setHeaderIfDefined("HTTP-Referer", input.httpReferer),
+    setHeaderIfDefined("X-OpenRouter-Title", input.appTitle),
+    setHeaderIfDefined("X-OpenRouter-Categories", input.appCategories)
+  )
 }
 
 // -----------------------------------------------------------------------------
@@ -270,25 +377,111 @@ const isSuccess = (status: number) => status >= 200 && status < 300
 const attempt = <A, E>(
   client: HttpClient.HttpClient,
   operation: Operation<A, E>,
-  request: HttpClientRequest.HttpClientRequest
+  request: HttpClientRequest.HttpClientRequest,
+  call: Call
 ): Effect.Effect<
   A,
-  E | ModelGatesError.ModelGatesDefaultError | ModelGatesError.ResponseValidationError | ModelGatesError.ConnectionError
+  E | ModelGatesError.ModelGatesDefaultError | ModelGatesError.TransportError
 > =>
-  Effect.gen(function*() {
-    const [response, body] = yield* client.execute(request).pipe(
-      Effect.flatMap((response) => Effect.map(response.text, (body) => [response, body] as const)),
-      Effect.mapError(connectionError)
+  Effect.suspend(() => {
+    call.attempts++
+    return client.execute(request).pipe(
+      Effect.flatMap((response) => {
+        call.status = response.status
+        return Effect.map(response.text, (body) => [response, body] as const)
+      }),
+      Effect.mapError((error) => transportError(call, error)),
+      Effect.flatMap(([response, body]): Effect.Effect<
+        A,
+        E | ModelGatesError.ModelGatesDefaultError | ModelGatesError.ResponseValidationError
+      > => {
+        if (isSuccess(response.status)) {
+          const decoded = operation.decode(body)
+          return Either.isRight(decoded) ?
+            Effect.succeed(decoded.right) :
+            failWith((_, names) => validationError(call, operation.schemaName, response, body, decoded.left, names))
+        }
+        return failWith((now, names) => statusError(call, operation.declared, response, body, now, names))
+      })
     )
-    if (isSuccess(response.status)) {
-      return yield* Effect.mapError(
-        operation.decode(body),
-        (error) => validationError(operation, response, body, error)
-      )
-    }
-    const now = yield* Clock.currentTimeMillis
-    return yield* Effect.fail(statusError(operation, response, body, now))
   })
+
+/**
+ * Fails with an error made from the current time (for `Retry-After` dates)
+ * and the header names to redact: the fiber's, plus response headers that
+ * carry credentials (a server may echo them).
+ */
+const failWith = <E>(
+  make: (now: number, redactedNames: ReadonlyArray<string | RegExp>) => E
+): Effect.Effect<never, E> =>
+  Effect.flatMap(
+    Effect.zip(Clock.currentTimeMillis, FiberRef.get(Headers.currentRedactedNames)),
+    ([now, names]) => Effect.fail(make(now, [...names, ...credentialHeaders]))
+  )
+
+const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
+
+// setTimeout takes at most a signed 32-bit number of milliseconds.
+const maxTimerMillis = 2_147_483_647
+
+/**
+ * Bounds an effect by a timeout with a single fork, where `Effect.timeoutFail`
+ * races two forked fibers and merges the winner's FiberRefs back. Measured in
+ * the SDK (bench/overhead.ts, docs/benchmarks.md), that race was the largest
+ * single cost of a call.
+ *
+ * The effect runs in one forked fiber; the caller waits for its exit or the
+ * timer, whichever comes first. On the timeout the fiber is interrupted (which
+ * aborts the request and releases its connection) and awaited before the
+ * caller fails; interrupting the caller interrupts the fiber the same way.
+ * With Effect's live clock the timer is the runtime's own timer, which is what
+ * `Clock.sleep` uses underneath; with any other clock (`TestClock`) it is that
+ * clock's `sleep` in a second fiber, so tests keep full control of time.
+ */
+const withTimeout = <A, E, E2>(
+  effect: Effect.Effect<A, E>,
+  clock: Clock.Clock,
+  timeout: Duration.Duration,
+  onTimeout: () => E2
+): Effect.Effect<A, E | E2> => {
+  const millis = Duration.toMillis(timeout)
+  const liveTimer = clock === liveClock && millis <= maxTimerMillis
+  const clockTimer = liveTimer ? Effect.succeed(undefined) : Effect.forkDaemon(clock.sleep(timeout))
+  return Effect.flatMap(
+    Effect.zip(Effect.forkDaemon(effect), clockTimer),
+    ([fiber, sleeper]) =>
+      Effect.async<A, E | E2>((resume) => {
+        let handle: ReturnType<typeof setTimeout> | undefined
+        const onExit = (exit: Exit.Exit<A, E>) => {
+          stopTimer()
+          resume(exit)
+        }
+        const onTime = () => {
+          fiber.removeObserver(onExit)
+          resume(Effect.zipRight(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
+        }
+        const onSleeperExit = (exit: Exit.Exit<void>) => {
+          if (Exit.isSuccess(exit)) onTime()
+        }
+        const stopTimer = () => {
+          if (handle !== undefined) clearTimeout(handle)
+          if (sleeper !== undefined) {
+            sleeper.removeObserver(onSleeperExit)
+            sleeper.unsafeInterruptAsFork(sleeper.id())
+          }
+        }
+        // eslint-disable-next-line no-restricted-globals -- the live clock's own timer; see the comment above
+        if (sleeper === undefined) handle = setTimeout(onTime, millis)
+        else sleeper.addObserver(onSleeperExit)
+        fiber.addObserver(onExit)
+        return Effect.suspend(() => {
+          stopTimer()
+          fiber.removeObserver(onExit)
+          return Fiber.interrupt(fiber)
+        })
+      })
+  )
+}
 
 /**
  * `Effect.retry`, with the schedule's driver built only once the first
@@ -313,45 +506,59 @@ const retryAfterFailure = <A, E extends ModelGatesError.ModelGatesError>(
 
 /**
  * Runs an operation: validates the input (failing before any I/O), then
- * sends it with the configured or per-call timeout and retry policy.
+ * sends it with the configured or per-call timeout and retry policy, and
+ * records what happened on the operation's span and in the SDK's metrics.
  */
 export const execute = <A, E extends ModelGatesError.ModelGatesError>(
-  config: ConfigService,
-  client: HttpClient.HttpClient,
   operation: Operation<A, E>,
   input: GenerationRequest,
   options: CallOptions | undefined
-): Effect.Effect<A, E | ModelGatesError.ModelGatesDefaultError | ModelGatesError.TransportError> =>
-  Effect.gen(function*() {
-    const id = yield* validateId(input.id)
-    const httpReferer = yield* validateHeader("httpReferer", input.httpReferer ?? config.httpReferer)
-    const appTitle = yield* validateHeader("appTitle", input.appTitle ?? config.appTitle)
-    const appCategories = yield* validateHeader("appCategories", input.appCategories ?? config.appCategories)
-    const timeout = yield* validateTimeout(options?.timeout, config.timeout)
-    // The id is data: URLSearchParams percent-encodes everything that could
-    // be read as query syntax (&, =, #, +, space, non-ASCII).
-    const url = `${config.baseUrl}${operation.path}?${new URLSearchParams({ id }).toString()}`
-    const request = HttpClientRequest.get(url).pipe(
-      HttpClientRequest.bearerToken(config.apiKey),
-      HttpClientRequest.acceptJson,
-      setHeaderIfDefined("HTTP-Referer", httpReferer),
-      setHeaderIfDefined("X-OpenRouter-Title", appTitle),
-      setHeaderIfDefined("X-OpenRouter-Categories", appCategories),
-      setHeaderIfDefined("User-Agent", config.userAgent)
-    )
-    const once = attempt(client, operation, request)
-    // The race behind a timeout costs two fibers per attempt: an infinite
-    // timeout, the caller's explicit choice, skips it.
-    const bounded = Duration.isFinite(timeout)
-      ? Effect.timeoutFail(once, {
-        duration: timeout,
-        onTimeout: () =>
-          new ModelGatesError.RequestTimeoutError({
-            message: `${operation.name}: no complete response within ${Duration.format(timeout)}`,
-            url,
-            timeout
-          }, true)
+): Effect.Effect<
+  A,
+  E | ModelGatesError.ModelGatesDefaultError | ModelGatesError.TransportError,
+  ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient
+> =>
+  Effect.zipRight(
+    Effect.annotateCurrentSpan("modelgates.generation.id", input.id),
+    Effect.contextWithEffect((context: Context.Context<ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient>) =>
+      Effect.clockWith((clock) => {
+        const startedAt = clock.unsafeCurrentTimeMillis()
+        const invalid = inputProblem(operation.name, input, options)
+        if (invalid !== undefined) {
+          return Telemetry.recordFailure(operation.name, undefined, 0, startedAt, clock, invalid)
+        }
+        const config = Context.get(context, ModelGatesConfig.ModelGatesConfig)
+        const client = clientFor(config, Context.get(context, HttpClient.HttpClient))
+        const request = requestFor(config, operation.path, input)
+        const call: Call = { operation: operation.name, id: input.id, attempts: 0, status: undefined }
+        const timeout = options?.timeout === undefined
+          ? config.timeout
+          : Option.getOrElse(decodeTimeout(options.timeout), () => config.timeout)
+        const once = attempt(client, operation, request, call)
+        const bounded = Duration.isFinite(timeout)
+          ? withTimeout(once, clock, timeout, () =>
+            new ModelGatesError.RequestTimeoutError({
+              message: `${describeCall(operation.name, input.id)}: no complete response within ${
+                Duration.format(timeout)
+              }`,
+              url: urlOf(request),
+              timeout
+            }, true))
+          : once
+        return Effect.matchCauseEffect(retryAfterFailure(bounded, options?.retryPolicy ?? config.retryPolicy), {
+          onSuccess: (value) =>
+            Telemetry.recordSuccess(
+              operation.name,
+              call.status,
+              call.attempts,
+              startedAt,
+              clock,
+              operation.describe(value),
+              value
+            ),
+          onFailure: (cause) =>
+            Telemetry.recordCause(operation.name, call.status, call.attempts, startedAt, clock, cause)
+        })
       })
-      : once
-    return yield* retryAfterFailure(bounded, options?.retryPolicy ?? config.retryPolicy)
-  })
+    )
+  )

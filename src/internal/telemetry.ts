@@ -1,0 +1,146 @@
+/**
+ * What a call records: attributes on its operation's span, and the SDK's
+ * metrics. Never the key: only the operation, the generation id, statuses,
+ * counts, error tags and what the generation itself says.
+ */
+import * as Cause from "effect/Cause"
+import type * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
+import * as MetricBoundaries from "effect/MetricBoundaries"
+import * as MetricLabel from "effect/MetricLabel"
+import * as Option from "effect/Option"
+
+/** `modelgates.client.requests`: calls, tagged `operation` and `outcome` (`ok` or the error's tag). */
+export const requests = Metric.counter("modelgates.client.requests", {
+  description: "ModelGates SDK calls, by operation and outcome (ok or the error's tag)",
+  incremental: true
+})
+
+/** `modelgates.client.duration`: a whole call, retries included, in milliseconds, tagged `operation`. */
+export const duration = Metric.histogram(
+  "modelgates.client.duration",
+  MetricBoundaries.exponential({ start: 1, factor: 2, count: 18 }),
+  "ModelGates SDK call duration in milliseconds, retries included, by operation"
+)
+
+/** `modelgates.client.retries`: attempts after the first, tagged `operation`. */
+export const retries = Metric.counter("modelgates.client.retries", {
+  description: "ModelGates SDK retries (attempts after the first), by operation",
+  incremental: true
+})
+
+interface OperationMetrics {
+  readonly requests: Metric.Metric.Counter<number>
+  readonly duration: Metric.Metric.Histogram<number>
+  readonly retries: Metric.Metric.Counter<number>
+  readonly outcomes: Map<string, ReadonlyArray<MetricLabel.MetricLabel>>
+}
+
+// Tagged metrics are built once per operation, and outcome labels once per tag.
+const byOperation = new Map<string, OperationMetrics>()
+
+const metricsOf = (operation: string): OperationMetrics => {
+  let metrics = byOperation.get(operation)
+  if (metrics === undefined) {
+    metrics = {
+      requests: Metric.tagged(requests, "operation", operation),
+      duration: Metric.tagged(duration, "operation", operation),
+      retries: Metric.tagged(retries, "operation", operation),
+      outcomes: new Map()
+    }
+    byOperation.set(operation, metrics)
+  }
+  return metrics
+}
+
+const outcomeLabels = (metrics: OperationMetrics, outcome: string): ReadonlyArray<MetricLabel.MetricLabel> => {
+  let labels = metrics.outcomes.get(outcome)
+  if (labels === undefined) {
+    labels = [MetricLabel.make("outcome", outcome)]
+    metrics.outcomes.set(outcome, labels)
+  }
+  return labels
+}
+
+const update = (
+  operation: string,
+  outcome: string,
+  attempts: number,
+  startedAt: number,
+  clock: Clock.Clock
+): void => {
+  const metrics = metricsOf(operation)
+  metrics.requests.unsafeUpdate(1, outcomeLabels(metrics, outcome))
+  metrics.duration.unsafeUpdate(Math.max(0, clock.unsafeCurrentTimeMillis() - startedAt), [])
+  if (attempts > 1) metrics.retries.unsafeUpdate(attempts - 1, [])
+}
+
+const callAttributes = (status: number | undefined, attempts: number): Record<string, unknown> => {
+  const attributes: Record<string, unknown> = { "modelgates.attempts": attempts }
+  if (status !== undefined) attributes["http.response.status_code"] = status
+  return attributes
+}
+
+/** Records a successful call, then succeeds with its value. */
+export const recordSuccess = <A>(
+  operation: string,
+  status: number | undefined,
+  attempts: number,
+  startedAt: number,
+  clock: Clock.Clock,
+  described: Record<string, unknown>,
+  value: A
+): Effect.Effect<A> =>
+  Effect.zipRight(
+    Effect.annotateCurrentSpan({ ...callAttributes(status, attempts), ...described }),
+    Effect.sync(() => {
+      update(operation, "ok", attempts, startedAt, clock)
+      return value
+    })
+  )
+
+/** Records a failed call, then fails with its error. */
+export const recordFailure = <E extends { readonly _tag: string }>(
+  operation: string,
+  status: number | undefined,
+  attempts: number,
+  startedAt: number,
+  clock: Clock.Clock,
+  error: E
+): Effect.Effect<never, E> =>
+  Effect.zipRight(
+    Effect.annotateCurrentSpan({ ...callAttributes(status, attempts), "modelgates.error.tag": error._tag }),
+    Effect.suspend(() => {
+      update(operation, error._tag, attempts, startedAt, clock)
+      return Effect.fail(error)
+    })
+  )
+
+/**
+ * Records a call that ended in a cause: its failure if it has one. A defect
+ * is recorded as `Defect`; an interruption is not an outcome of the call.
+ */
+export const recordCause = <E extends { readonly _tag: string }>(
+  operation: string,
+  status: number | undefined,
+  attempts: number,
+  startedAt: number,
+  clock: Clock.Clock,
+  cause: Cause.Cause<E>
+): Effect.Effect<never, E> => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure)) {
+    return Effect.zipRight(
+      recordFailure(operation, status, attempts, startedAt, clock, failure.value).pipe(Effect.ignore),
+      Effect.failCause(cause)
+    )
+  }
+  if (Cause.isDie(cause)) {
+    return Effect.zipRight(
+      recordFailure(operation, status, attempts, startedAt, clock, { _tag: "Defect" }).pipe(Effect.ignore),
+      Effect.failCause(cause)
+    )
+  }
+  return Effect.failCause(cause)
+}
