@@ -12,6 +12,7 @@ import { NodeRuntime } from "@effect/platform-node"
 import { Generations, ModelGatesConfig, Models, RetryPolicy } from "@modelgates/effect"
 import type { ModelGatesError } from "@modelgates/effect"
 import { ModelGatesSimulator } from "@modelgates/effect/testing"
+import * as ModelGatesSimulatorServer from "@modelgates/effect/testing/ModelGatesSimulatorServer"
 import { Clock, Config, Console, DateTime, Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
 
 type Sdk = HttpClient.HttpClient | ModelGatesConfig.ModelGatesConfig
@@ -243,7 +244,7 @@ const idArgument = (argv: ReadonlyArray<string>): string | undefined => {
 const againstSimulator = Effect.gen(function*() {
   const adminKey = "sk-mg-demo-admin"
   const memberKey = "sk-mg-demo-member"
-  const server = yield* ModelGatesSimulator.serve({
+  const server = yield* ModelGatesSimulatorServer.serve({
     seed: 42,
     keys: [adminKey, { key: memberKey, admin: false }]
   })

@@ -10,6 +10,7 @@ import { assert, describe, expect, it } from "@effect/vitest"
 import { Generations, ModelGatesConfig, Models, RetryPolicy } from "@modelgates/effect"
 import type { ModelGatesError } from "@modelgates/effect"
 import { ModelGatesSimulator } from "@modelgates/effect/testing"
+import * as ModelGatesSimulatorServer from "@modelgates/effect/testing/ModelGatesSimulatorServer"
 import { Clock, Effect, Exit, Fiber, Layer, Schedule } from "effect"
 import type { Duration } from "effect"
 import type { Scope } from "effect"
@@ -38,7 +39,7 @@ interface Setup {
   readonly retries?: number
   readonly timeout?: Duration.DurationInput
   readonly apiKey?: string
-  readonly serve?: ModelGatesSimulator.ServeOptions
+  readonly serve?: ModelGatesSimulatorServer.ServeOptions
 }
 
 type Sdk = HttpClient.HttpClient | ModelGatesConfig.ModelGatesConfig
@@ -50,10 +51,10 @@ type Sdk = HttpClient.HttpClient | ModelGatesConfig.ModelGatesConfig
 const onServer = <A, E>(
   client: Client,
   setup: Setup,
-  body: (server: ModelGatesSimulator.Server, id: string) => Effect.Effect<A, E, Sdk | Scope.Scope>
-): Effect.Effect<A, E | ModelGatesSimulator.ServeError, Scope.Scope> =>
+  body: (server: ModelGatesSimulatorServer.Server, id: string) => Effect.Effect<A, E, Sdk | Scope.Scope>
+): Effect.Effect<A, E | ModelGatesSimulatorServer.ServeError, Scope.Scope> =>
   Effect.gen(function*() {
-    const server = yield* ModelGatesSimulator.serve({ seed: 11, readyAfter: 0, ...setup.serve })
+    const server = yield* ModelGatesSimulatorServer.serve({ seed: 11, readyAfter: 0, ...setup.serve })
     const [generation] = yield* server.simulator.generations
     const config = ModelGatesConfig.layer({
       apiKey: setup.apiKey ?? ModelGatesSimulator.defaultApiKey,
@@ -403,7 +404,7 @@ describe.each(clients)("SDK over loopback with $name", (client) => {
     it.scopedLive("to another origin never carries Authorization there", () =>
       onServer(client, {}, ({ simulator, url }, id) =>
         Effect.gen(function*() {
-          const elsewhere = yield* ModelGatesSimulator.serve({ seed: 11, readyAfter: 0 })
+          const elsewhere = yield* ModelGatesSimulatorServer.serve({ seed: 11, readyAfter: 0 })
           expect(new URL(elsewhere.url).origin).not.toBe(new URL(url).origin)
           yield* simulator.script(
             { id },
@@ -427,7 +428,7 @@ describe("serve", () => {
   it.scopedLive("stops cleanly with connections open, and frees its port", () =>
     Effect.gen(function*() {
       const port = yield* Effect.scoped(Effect.gen(function*() {
-        const server = yield* ModelGatesSimulator.serve()
+        const server = yield* ModelGatesSimulatorServer.serve()
         const [generation] = yield* server.simulator.generations
         yield* server.simulator.script({ id: generation.id }, ModelGatesSimulator.deliver({ stallAfter: 10 }))
         const config = ModelGatesConfig.layer({ apiKey: ModelGatesSimulator.defaultApiKey, baseUrl: server.url })
@@ -440,14 +441,14 @@ describe("serve", () => {
         return server.port
       }))
       // The same port can be listened on again at once.
-      const again = yield* ModelGatesSimulator.serve({ port })
+      const again = yield* ModelGatesSimulatorServer.serve({ port })
       expect(again.port).toBe(port)
     }))
 
   it.scopedLive("fails with ServeError when the port is taken", () =>
     Effect.gen(function*() {
-      const first = yield* ModelGatesSimulator.serve()
-      const error = yield* Effect.flip(ModelGatesSimulator.serve({ port: first.port }))
+      const first = yield* ModelGatesSimulatorServer.serve()
+      const error = yield* Effect.flip(ModelGatesSimulatorServer.serve({ port: first.port }))
       expect(error._tag).toBe("ServeError")
       expect(error.message).toContain("EADDRINUSE")
     }))

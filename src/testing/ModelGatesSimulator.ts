@@ -3,10 +3,13 @@
  * quirks included, and can be told to fail on purpose.
  *
  * The same simulator runs two ways: {@link layer} answers an in-memory
- * `HttpClient` (fast unit tests, `TestClock` friendly), and {@link serve}
- * answers over a real HTTP server on loopback, for any client in any
- * language. Either way a {@link ModelGatesSimulator} service controls it: add
- * and remove generations, script faults, read the request log.
+ * `HttpClient` (fast unit tests, `TestClock` friendly, and free of Node
+ * built-ins, so it runs in a browser bundle too), and
+ * `ModelGatesSimulatorServer.serve`
+ * (`@modelgates/effect/testing/ModelGatesSimulatorServer`, Node only) answers
+ * over a real HTTP server on loopback, for any client in any language. Either
+ * way a {@link ModelGatesSimulator} service controls it: add and remove
+ * generations, script faults, read the request log.
  *
  * Every success and error body is encoded with the SDK's own models, so the
  * simulator and the SDK cannot drift apart.
@@ -19,10 +22,10 @@
  *
  * const program = Effect.gen(function*() {
  *   const simulator = yield* ModelGatesSimulator.ModelGatesSimulator
- *   const [first] = yield* simulator.generations
- *   yield* simulator.script({ id: first.id }, ModelGatesSimulator.errorResponse(529))
+ *   const id = (yield* simulator.generations)[0]?.id ?? ""
+ *   yield* simulator.script({ id }, ModelGatesSimulator.errorResponse(529))
  *   // The 529 is retried by the default policy; the second attempt succeeds.
- *   return yield* Generations.getGeneration({ id: first.id })
+ *   return yield* Generations.getGeneration({ id })
  * })
  *
  * const TestLayer = Layer.merge(
@@ -41,11 +44,8 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
-import type * as Scope from "effect/Scope"
 import * as engine from "../internal/simulator/engine.js"
 import * as inMemory from "../internal/simulator/inMemory.js"
-import * as server from "../internal/simulator/server.js"
 import type * as Models from "../Models.js"
 
 // -----------------------------------------------------------------------------
@@ -106,19 +106,6 @@ export interface Options {
   readonly rateLimit?: RateLimitOptions | undefined
   /** Where the API lives on the simulator's origin. Default `/api/v1`. */
   readonly basePath?: string | undefined
-}
-
-/**
- * The options of {@link serve}: those of the simulator, and where to listen.
- *
- * @since 0.1.0
- * @category models
- */
-export interface ServeOptions extends Options {
-  /** Default `127.0.0.1`. */
-  readonly host?: string | undefined
-  /** Default `0`: any free port. */
-  readonly port?: number | undefined
 }
 
 // -----------------------------------------------------------------------------
@@ -413,43 +400,3 @@ export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient 
         Context.add(HttpClient.HttpClient, inMemory.makeClient(simulator))
       ))
   )
-
-/**
- * The failure to start a server: the port is taken, the host unknown, …
- *
- * @since 0.1.0
- * @category errors
- */
-export class ServeError extends Schema.TaggedError<ServeError>()("ServeError", {
-  message: Schema.String,
-  cause: Schema.Defect
-}) {}
-
-/**
- * A running server.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Server {
-  /** The API's base URL, e.g. `http://127.0.0.1:8787/api/v1`: give it to `ModelGatesConfig` as `baseUrl`. */
-  readonly url: string
-  readonly port: number
-  readonly simulator: Service
-}
-
-/**
- * Serves a simulator over HTTP on `127.0.0.1` (port `0` picks a free one)
- * until the scope closes; closing drops open connections and stops at once.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const serve: (options?: ServeOptions) => Effect.Effect<Server, ServeError, Scope.Scope> = Effect.fn(
-  "ModelGatesSimulator.serve"
-)(function*(options: ServeOptions = {}) {
-  const simulator = yield* engine.make(options)
-  const listening = yield* server.listen(simulator, { host: options.host ?? "127.0.0.1", port: options.port ?? 0 })
-    .pipe(Effect.mapError((cause) => new ServeError({ message: cause.message, cause })))
-  return { url: `${listening.origin}${simulator.basePath}`, port: listening.port, simulator: simulator.control }
-})

@@ -1,13 +1,21 @@
 /**
- * The SDK in a real browser: test/browser/page.ts, bundled by esbuild with
- * `FetchHttpClient` for the browser platform, runs in headless Chromium
- * (Debian's, at /usr/bin/chromium or $CHROMIUM_PATH, driven by
- * playwright-core) against `ModelGatesSimulator.serve`. One loopback server
- * serves the page and passes /api/* on to the simulator, so the page and the
- * API share an origin and no CORS is involved. The test reads what the page
- * rendered, and what the simulator saw.
+ * The SDK in a real browser, headless Chromium (Debian's, at /usr/bin/chromium
+ * or $CHROMIUM_PATH, driven by playwright-core), two ways:
+ *
+ * - test/browser/page.ts, the SDK with `FetchHttpClient`, against
+ *   `ModelGatesSimulatorServer.serve`. One loopback server serves the page and
+ *   passes /api/* on to the simulator, so the page and the API share an origin
+ *   and no CORS is involved. The test reads what the page rendered, and what
+ *   the simulator saw.
+ * - test/browser/inMemory.ts, the SDK against `ModelGatesSimulator.layer`
+ *   inside the page, with no server behind it: the testing entry bundles for
+ *   the browser.
+ *
+ * esbuild bundles each page for the browser platform, where a Node built-in
+ * fails the build.
  */
 import { ModelGatesSimulator } from "@modelgates/effect/testing"
+import * as ModelGatesSimulatorServer from "@modelgates/effect/testing/ModelGatesSimulatorServer"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
@@ -32,10 +40,11 @@ const chromiumArgs = [
   "--disable-sync"
 ]
 
-const html = `<!doctype html>
+const html = (script: string) =>
+  `<!doctype html>
 <html lang="en">
   <head><meta charset="utf-8"><title>ModelGates generation</title></head>
-  <body><main id="app">Loading…</main><script type="module" src="/page.js"></script></body>
+  <body><main id="app">Loading…</main><script type="module" src="/${script}"></script></body>
 </html>
 `
 
@@ -44,13 +53,13 @@ let simulator: ModelGatesSimulator.Service
 let origin: string
 let frontServer: http.Server
 let browser: Browser
-let bundleBytes = 0
+const bundles = new Map<string, string>()
 
-const bundlePage = async (): Promise<string> => {
+/** Bundles a module for the browser, as an app would; a Node built-in it reaches fails the build. */
+const bundle = async (entry: string): Promise<string> => {
   const result = await esbuild.build({
-    entryPoints: [fileURLToPath(new URL("./page.ts", import.meta.url))],
+    entryPoints: [entry],
     bundle: true,
-    // A browser bundle: a Node built-in reaching the page fails the build.
     platform: "browser",
     format: "esm",
     target: "es2022",
@@ -59,9 +68,10 @@ const bundlePage = async (): Promise<string> => {
     logLevel: "silent"
   })
   const [output] = result.outputFiles
-  bundleBytes = output.contents.byteLength
   return output.text
 }
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
 
 const listen = (server: http.Server): Promise<AddressInfo> =>
   new Promise((resolve, reject) => {
@@ -80,10 +90,11 @@ beforeAll(async () => {
         `or set CHROMIUM_PATH`
     )
   }
-  const script = await bundlePage()
+  bundles.set("page.js", await bundle(here("./page.ts")))
+  bundles.set("in-memory.js", await bundle(here("./inMemory.ts")))
 
   scope = Effect.runSync(Scope.make())
-  const served = await Effect.runPromise(Scope.extend(ModelGatesSimulator.serve({ seed: 11 }), scope))
+  const served = await Effect.runPromise(Scope.extend(ModelGatesSimulatorServer.serve({ seed: 11 }), scope))
   simulator = served.simulator
   const api = new URL(served.url)
 
@@ -99,10 +110,12 @@ beforeAll(async () => {
       )
       upstream.on("error", () => response.destroy())
       request.pipe(upstream)
-    } else if (url === "/page.js") {
-      response.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(script)
+    } else if (bundles.has(url.slice(1))) {
+      response.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(bundles.get(url.slice(1)))
     } else if (url === "/" || url.startsWith("/?")) {
-      response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html)
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html("page.js"))
+    } else if (url.startsWith("/in-memory?")) {
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html("in-memory.js"))
     } else {
       response.writeHead(404).end()
     }
@@ -129,16 +142,15 @@ interface Rendered {
   readonly field: (name: string) => Promise<string>
 }
 
-/** Opens the page for a generation id and waits until it has rendered an answer. */
-const open = async (id: string): Promise<Rendered & { readonly page: Page }> => {
+/** Opens a page and waits until it has rendered an answer. */
+const open = async (path: string, query: Record<string, string>): Promise<Rendered & { readonly page: Page }> => {
   const page = await browser.newPage()
   const problems: Array<string> = []
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`))
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console: ${message.text()}`)
   })
-  const query = new URLSearchParams({ id, key: ModelGatesSimulator.defaultApiKey })
-  await page.goto(`${origin}/?${query}`)
+  await page.goto(`${origin}${path}?${new URLSearchParams(query)}`)
   try {
     await page.waitForSelector("body[data-state]", { timeout: 30_000 })
   } catch (error) {
@@ -152,10 +164,39 @@ const open = async (id: string): Promise<Rendered & { readonly page: Page }> => 
   }
 }
 
+/** Opens the SDK's page for a generation id, on the simulator behind the front server. */
+const openGeneration = (id: string) => open("/", { id, key: ModelGatesSimulator.defaultApiKey })
+
 describe("the SDK bundled for the browser, in headless Chromium", () => {
   it("bundles without the testing entry or any Node built-in", () => {
-    expect(bundleBytes).toBeGreaterThan(0)
-    expect(bundleBytes).toBeLessThan(1_000_000)
+    const page = bundles.get("page.js") ?? ""
+    expect(page.length).toBeGreaterThan(0)
+    expect(page.length).toBeLessThan(1_000_000)
+    expect(page).not.toContain(ModelGatesSimulator.defaultApiKey)
+  })
+
+  it("bundles the in-memory simulator for the browser, but not the Node-only server", async () => {
+    expect(bundles.get("in-memory.js")).toContain(ModelGatesSimulator.defaultApiKey)
+    await expect(bundle(here("../../src/testing/ModelGatesSimulatorServer.ts"))).rejects.toThrow(/node:http/)
+  })
+
+  it("runs the in-memory simulator inside the page, with no server behind it", async () => {
+    // The served simulator has the same seed, so the same seeded generations.
+    const [stored] = await Effect.runPromise(simulator.generations)
+    await Effect.runPromise(simulator.clearRequests)
+
+    const rendered = await open("/in-memory", { seed: "11", id: stored.id })
+    expect(rendered.state, rendered.text).toBe("done")
+    expect(await rendered.page.innerText("h1")).toBe(stored.data.model)
+    expect(await rendered.field("id")).toBe(stored.id)
+    expect(await rendered.field("added")).toBe("found")
+    expect(await rendered.field("missing")).toBe("NotFoundResponseError")
+    // The 529 retried, then the added generation's 404s until it was ready, then the unknown id.
+    expect(await rendered.field("statuses")).toMatch(/^529 200 (404 )+200 404$/)
+    expect(await rendered.field("ids")).toBe(String((await Effect.runPromise(simulator.generations)).length + 1))
+    await rendered.page.close()
+
+    expect(await Effect.runPromise(simulator.requests)).toEqual([])
   })
 
   it("fetches a generation with FetchHttpClient and renders it", async () => {
@@ -165,7 +206,7 @@ describe("the SDK bundled for the browser, in headless Chromium", () => {
     if (stored === undefined) throw new Error("the seeded store has no generation with content")
     await Effect.runPromise(simulator.clearRequests)
 
-    const rendered = await open(stored.id)
+    const rendered = await openGeneration(stored.id)
     expect(rendered.state, rendered.text).toBe("done")
     expect(await rendered.page.innerText("h1")).toBe(stored.data.model)
     expect(await rendered.field("id")).toBe(stored.id)
@@ -196,7 +237,7 @@ describe("the SDK bundled for the browser, in headless Chromium", () => {
     await Effect.runPromise(simulator.clearRequests)
     await Effect.runPromise(simulator.script({ id: stored.id }, ModelGatesSimulator.errorResponse(529)))
 
-    const rendered = await open(stored.id)
+    const rendered = await openGeneration(stored.id)
     expect(rendered.state, rendered.text).toBe("done")
     expect(await rendered.field("id")).toBe(stored.id)
     await rendered.page.close()
@@ -210,7 +251,7 @@ describe("the SDK bundled for the browser, in headless Chromium", () => {
   })
 
   it("renders the typed error of a missing generation", async () => {
-    const rendered = await open("gen-0-not-in-the-store")
+    const rendered = await openGeneration("gen-0-not-in-the-store")
     expect(rendered.state, rendered.text).toBe("failed")
     expect(await rendered.field("error")).toBe("NotFoundResponseError")
     await rendered.page.close()

@@ -8,27 +8,9 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { Generations, ModelGatesConfig } from "@modelgates/effect"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { render } from "./render.js"
 
 const query = new URLSearchParams(window.location.search)
-const root = document.getElementById("app")
-
-const row = (name: string, value: string) => {
-  const dt = document.createElement("dt")
-  dt.textContent = name
-  const dd = document.createElement("dd")
-  dd.dataset.field = name
-  dd.textContent = value
-  return [dt, dd]
-}
-
-const render = (title: string, rows: ReadonlyArray<readonly [string, string]>, state: "done" | "failed") => {
-  const heading = document.createElement("h1")
-  heading.textContent = title
-  const list = document.createElement("dl")
-  list.append(...rows.flatMap(([name, value]) => row(name, value)))
-  root?.replaceChildren(heading, list)
-  document.body.dataset.state = state
-}
 
 const program = Effect.gen(function*() {
   const id = query.get("id") ?? ""

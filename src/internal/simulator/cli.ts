@@ -10,6 +10,7 @@ import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as ModelGatesSimulator from "../../testing/ModelGatesSimulator.js"
+import * as ModelGatesSimulatorServer from "../../testing/ModelGatesSimulatorServer.js"
 
 /** The command line could not be used. */
 export class CliError extends Schema.TaggedError<CliError>()("CliError", {
@@ -61,11 +62,11 @@ const parseCount = (flag: string, text: string, min: number): Effect.Effect<numb
 
 type Parsed =
   | { readonly _tag: "Help" }
-  | { readonly _tag: "Serve"; readonly options: ModelGatesSimulator.ServeOptions }
+  | { readonly _tag: "Serve"; readonly options: ModelGatesSimulatorServer.ServeOptions }
 
 const help: Parsed = { _tag: "Help" }
 
-const serveWith = (options: ModelGatesSimulator.ServeOptions): Parsed => ({ _tag: "Serve", options })
+const serveWith = (options: ModelGatesSimulatorServer.ServeOptions): Parsed => ({ _tag: "Serve", options })
 
 const flags = new Set(["--port", "--host", "--seed", "--generations", "--key", "--ready-after", "--rate-limit"])
 
@@ -93,7 +94,7 @@ export const parse = (argv: ReadonlyArray<string>): Effect.Effect<Parsed, CliErr
   Effect.gen(function*() {
     const pairs = yield* pairsOf(argv)
     if (pairs.some(([flag]) => flag === "--help")) return help
-    let options: ModelGatesSimulator.ServeOptions = { port: 8787 }
+    let options: ModelGatesSimulatorServer.ServeOptions = { port: 8787 }
     const keys: Array<ModelGatesSimulator.KeyOptions> = []
     for (const [flag, value] of pairs) {
       switch (flag) {
@@ -134,7 +135,7 @@ export const parse = (argv: ReadonlyArray<string>): Effect.Effect<Parsed, CliErr
     return serveWith(keys.length === 0 ? options : { ...options, keys })
   })
 
-const describeKeys = (options: ModelGatesSimulator.ServeOptions): ReadonlyArray<string> =>
+const describeKeys = (options: ModelGatesSimulatorServer.ServeOptions): ReadonlyArray<string> =>
   (options.keys ?? [ModelGatesSimulator.defaultApiKey]).flatMap((entry) =>
     typeof entry === "string"
       ? [`${entry} (admin)`]
@@ -144,8 +145,8 @@ const describeKeys = (options: ModelGatesSimulator.ServeOptions): ReadonlyArray<
   )
 
 const banner = (
-  server: ModelGatesSimulator.Server,
-  options: ModelGatesSimulator.ServeOptions,
+  server: ModelGatesSimulatorServer.Server,
+  options: ModelGatesSimulatorServer.ServeOptions,
   generations: ReadonlyArray<ModelGatesSimulator.StoredGeneration>
 ): string => {
   const [key] = describeKeys(options)
@@ -188,7 +189,7 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<void, CliError> 
     if (parsed._tag === "Help") return yield* Console.log(usage)
     const { options } = parsed
     yield* Effect.scoped(Effect.gen(function*() {
-      const server = yield* ModelGatesSimulator.serve(options).pipe(
+      const server = yield* ModelGatesSimulatorServer.serve(options).pipe(
         Effect.mapError((error) =>
           new CliError({
             message: `cannot listen on ${options.host ?? "127.0.0.1"}:${options.port}: ${error.message}`

@@ -16,8 +16,11 @@ import * as engine from "./engine.js"
 
 /** Where a server listens. */
 export interface Listening {
-  readonly origin: string
+  /** The address it is bound to, as given by the system: `127.0.0.1`, `0.0.0.0`, `::`, … */
+  readonly address: string
   readonly port: number
+  /** An origin a client on this machine can use: loopback when bound to every interface. */
+  readonly origin: string
 }
 
 interface Exchange {
@@ -148,5 +151,5 @@ export const listen = (
       })
       run(answer(simulator, origin, exchange))
     })
-    return { origin, port: address.port }
+    return { address: address.address, port: address.port, origin }
   })

@@ -1,0 +1,103 @@
+/**
+ * The simulator over real HTTP: a `node:http` server on loopback, for tests
+ * of a real transport (`FetchHttpClient`, `NodeHttpClient`, undici) and for
+ * clients in any language. It behaves as `ModelGatesSimulator.layer` does and
+ * is controlled by the same `ModelGatesSimulator.Service`; its connections can
+ * also be stalled, cut off and dropped for real.
+ *
+ * Node only, so it lives apart from `@modelgates/effect/testing`, whose
+ * in-memory simulator bundles for a browser.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Generations, ModelGatesConfig } from "@modelgates/effect"
+ * import { ModelGatesSimulator } from "@modelgates/effect/testing"
+ * import * as ModelGatesSimulatorServer from "@modelgates/effect/testing/ModelGatesSimulatorServer"
+ * import { Effect, Layer } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const server = yield* ModelGatesSimulatorServer.serve({ seed: 7 })
+ *   const [first] = yield* server.simulator.generations
+ *   const sdk = Layer.merge(
+ *     FetchHttpClient.layer,
+ *     ModelGatesConfig.layer({ apiKey: ModelGatesSimulator.defaultApiKey, baseUrl: server.url })
+ *   )
+ *   return yield* Effect.provide(Generations.getGeneration({ id: first?.id ?? "" }), sdk)
+ * })
+ *
+ * Effect.runPromise(Effect.scoped(program))
+ * ```
+ *
+ * @since 0.2.0
+ */
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as engine from "../internal/simulator/engine.js"
+import * as server from "../internal/simulator/server.js"
+import type * as ModelGatesSimulator from "./ModelGatesSimulator.js"
+
+/**
+ * The options of {@link serve}: those of the simulator, and where to listen.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ServeOptions extends ModelGatesSimulator.Options {
+  /** The interface to listen on. Default `127.0.0.1`; `0.0.0.0` or `::` listens on every interface. */
+  readonly host?: string | undefined
+  /** Default `0`: any free port. */
+  readonly port?: number | undefined
+}
+
+/**
+ * The failure to start a server: the port is taken, the host unknown, …
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class ServeError extends Schema.TaggedError<ServeError>()("ServeError", {
+  message: Schema.String,
+  cause: Schema.Defect
+}) {}
+
+/**
+ * A running server.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Server {
+  /**
+   * The API's base URL as a client on this machine reaches it, e.g.
+   * `http://127.0.0.1:8787/api/v1`: give it to `ModelGatesConfig` as
+   * `baseUrl`. A server listening on every interface is reached on loopback.
+   */
+  readonly url: string
+  /** The address the server is bound to, as the system reports it: `127.0.0.1`, `0.0.0.0`, `::`, … */
+  readonly host: string
+  readonly port: number
+  readonly simulator: ModelGatesSimulator.Service
+}
+
+/**
+ * Serves a simulator over HTTP on `127.0.0.1` (port `0` picks a free one)
+ * until the scope closes; closing drops open connections and stops at once.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const serve: (options?: ServeOptions) => Effect.Effect<Server, ServeError, Scope.Scope> = Effect.fn(
+  "ModelGatesSimulatorServer.serve"
+)(function*(options: ServeOptions = {}) {
+  const simulator = yield* engine.make(options)
+  const listening = yield* server.listen(simulator, { host: options.host ?? "127.0.0.1", port: options.port ?? 0 })
+    .pipe(Effect.mapError((cause) => new ServeError({ message: cause.message, cause })))
+  return {
+    url: `${listening.origin}${simulator.basePath}`,
+    host: listening.address,
+    port: listening.port,
+    simulator: simulator.control
+  }
+})
