@@ -39,6 +39,7 @@
 import * as esbuild from "esbuild"
 import { type ChildProcess, execFileSync, fork } from "node:child_process"
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { cpus, loadavg } from "node:os"
 import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
@@ -463,6 +464,7 @@ const noTimeoutOf = (client: string): string => {
 
 const main = async () => {
   const started = Date.now()
+  const loadStart = loadavg()[0]
   mkdirSync(buildDir, { recursive: true })
   for (const variant of sources.keys()) await buildChildren(variant)
   if (profileClient !== undefined) {
@@ -780,13 +782,15 @@ const main = async () => {
   sections.unshift(`### Targets (ratios from this run)\n\n${table(["target", "measured", "verdict"], targets)}`)
   json.targets = targets
 
-  const header = `Node ${process.version}, ${new Date().toISOString()}, ${json.revision}, whole run ${
-    f0((Date.now() - started) / 1000)
-  } s`
+  const header = `**Run of ${json.date as string} on ${json
+    .revision as string}**: Node ${process.version}, ${cpus().length} cores, load average ${
+    loadStart.toFixed(1)
+  } at the start and ${loadavg()[0].toFixed(1)} at the end, whole run ${f0((Date.now() - started) / 1000)} s`
   const markdown = [header, ...sections].join("\n\n")
   console.log(markdown)
   writeFileSync(join(buildDir, "results.md"), `${markdown}\n`)
   writeFileSync(join(buildDir, "results.json"), `${JSON.stringify(json, null, 2)}\n`)
+  log("\nwritten: bench/build/results.md and results.json; into docs/benchmarks.md: npx tsx bench/paste-results.ts")
 }
 
 main().then(
