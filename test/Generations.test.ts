@@ -190,7 +190,9 @@ describe("Generations", () => {
             Effect.provide(layerWith(mock))
           )
         )
-        expect(Exit.isFailure(slow)).toBe(true)
+        const error = failureOf(slow)
+        expect(error._tag).toBe("RequestTimeoutError")
+        expect(error._tag === "RequestTimeoutError" && error.timeout).toEqual(Duration.millis(300))
         const fast = yield* runWithTestClock(
           Generations.getGeneration({ id: "gen-1" }, { timeout: 500, retryPolicy: RetryPolicy.none }).pipe(
             Effect.provide(layerWith(mock))

@@ -189,6 +189,7 @@ describe("ModelGatesError", () => {
         body.data.total_cost = 0.01
         body.data.provider_responses[1].status = "ok"
         const nested = yield* getError(respond(200, body))
+        expect(nested._tag === "ResponseValidationError" && nested.path).toBe("data.provider_responses.1.status")
         expect(nested.message).toContain("data.provider_responses.1.status")
         const content = yield* contentError(respond(200, { data: { input: { prompt: 1 }, output: {} } }))
         expect(content._tag).toBe("ResponseValidationError")
