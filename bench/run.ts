@@ -296,7 +296,7 @@ const runLeak = async (port: number) => {
   const leaks = new Map<string, Leak>()
   for (const client of clientNames.filter((name) => leakChecked.has(variantOf(name).name))) {
     const { name, variant } = variantOf(client)
-    const result = await runChild(childScript("client", variant), [task(name, port, "leak")], ["--expose-gc"], 90_000)
+    const result = await runChild(childScript("client", variant), [task(name, port, "leak")], ["--expose-gc"], 240_000)
     leaks.set(client, result as unknown as Leak)
     log(`leak ${client.padEnd(26)} ${((result.heapEnd as number) - (result.heap0 as number)) / 1024} KiB`)
   }
