@@ -450,6 +450,6 @@ describe("serve", () => {
       const first = yield* ModelGatesSimulatorServer.serve()
       const error = yield* Effect.flip(ModelGatesSimulatorServer.serve({ port: first.port }))
       expect(error._tag).toBe("ServeError")
-      expect(error.message).toContain("EADDRINUSE")
+      expect(error.message).toBe(`cannot listen on 127.0.0.1:${first.port}: the port is in use (EADDRINUSE)`)
     }))
 })

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Either } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
+import * as http from "node:http"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Cli from "../src/internal/simulator/cli.js"
@@ -18,8 +19,12 @@ interface Run {
   readonly exited: Promise<number | null>
 }
 
-const start = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = process.env): Run => {
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] })
+const start = (
+  args: ReadonlyArray<string>,
+  env: NodeJS.ProcessEnv = process.env,
+  command: string = process.execPath
+): Run => {
+  const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] })
   let output = ""
   child.stdout?.on("data", (chunk) => (output += chunk))
   child.stderr?.on("data", (chunk) => (output += chunk))
@@ -50,12 +55,34 @@ const exitWithin = (run: Run, ms: number): Promise<number | null> =>
     )
   ])
 
+/** Whether a process still runs after `ms`; kills it if so. */
+const stillRunning = async (pid: number, ms: number): Promise<boolean> => {
+  const deadline = Date.now() + ms
+  const alive = () => {
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  while (Date.now() < deadline && alive()) await new Promise((resolve) => setTimeout(resolve, 50))
+  if (!alive()) return false
+  process.kill(pid, "SIGKILL")
+  return true
+}
+
 describe("modelgates-simulator", () => {
   it("serves the API on loopback, prints the base URL and ids, and stops cleanly on Ctrl-C", async () => {
     const run = start([bin, "--port", "0", "--seed", "3", "--key", "sk-one", "--key", "sk-two:member"])
     try {
-      const [, url] = await outputMatching(run, /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v1)/, 15_000)
-      await outputMatching(run, /Ctrl-C stops it/, 5_000)
+      const [, port, pid] = await outputMatching(run, /listening on 127\.0\.0\.1:(\d+) \(pid (\d+)\)/, 15_000)
+      expect(Number(pid)).toBe(run.child.pid)
+      const [, url] = await outputMatching(run, /base URL: +(\S+)/, 5_000)
+      expect(url).toBe(`http://127.0.0.1:${port}/api/v1`)
+      await outputMatching(run, new RegExp(`Ctrl-C or kill ${pid} stops it`), 5_000)
+      // 12 past generations by default, and the one just finished.
+      expect(run.output()).toContain("generations: 13: 12 past, 1 just finished (seed 3)")
       const ids = [...run.output().matchAll(/^\s+(gen-\d+-\w+)\s+(\S+)/gm)].map((match) => [match[1], match[2]])
       expect(ids.map(([, label]) => label)).toEqual(["fallback", "prompt", "failed", "null-heavy", "regional", "fresh"])
       const [id] = ids[0]
@@ -72,6 +99,63 @@ describe("modelgates-simulator", () => {
       run.child.kill("SIGKILL")
     }
   }, 30_000)
+
+  for (const signal of ["SIGTERM", "SIGHUP"] as const) {
+    it(`stops cleanly on ${signal}`, async () => {
+      const run = start([bin, "--port", "0"])
+      try {
+        await outputMatching(run, /stops it\./, 15_000)
+        run.child.kill(signal)
+        expect(await exitWithin(run, 5_000)).toBe(0)
+        expect(run.output()).toContain("Simulator stopped.")
+      } finally {
+        run.child.kill("SIGKILL")
+      }
+    }, 30_000)
+  }
+
+  it("started by npm, stops when npm's shell goes, though the signal never reached it", async () => {
+    // What npx does: npm runs the bin through `sh -c`, and passes SIGTERM to that shell only.
+    const run = start(["-c", `"${process.execPath}" "${bin}" --port 0; exit $?`], {
+      ...process.env,
+      npm_command: "exec"
+    }, "/bin/sh")
+    try {
+      const [, pid] = await outputMatching(run, /\(pid (\d+)\)/, 15_000)
+      expect(Number(pid)).not.toBe(run.child.pid)
+      run.child.kill("SIGTERM")
+      await outputMatching(run, /The npm process that started the simulator exited: simulator stopped\./, 5_000)
+      await expect(stillRunning(Number(pid), 5_000)).resolves.toBe(false)
+    } finally {
+      run.child.kill("SIGKILL")
+    }
+  }, 30_000)
+
+  it("says in one line, without the usage, that the port is in use, and exits 1", async () => {
+    const holder = http.createServer()
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve))
+    const address = holder.address()
+    const port = address !== null && typeof address === "object" ? address.port : 0
+    try {
+      const run = start([bin, "--port", String(port)])
+      expect(await exitWithin(run, 15_000)).toBe(1)
+      expect(run.output().trim()).toBe(
+        `modelgates-simulator: cannot listen on 127.0.0.1:${port}: the port is in use (EADDRINUSE); ` +
+          "--port 0 picks a free one"
+      )
+    } finally {
+      holder.close()
+    }
+  }, 30_000)
+
+  it("prints the address it listens on, and URLs a client can use, when bound to every interface", () => {
+    const server = { url: "http://127.0.0.1:8787/api/v1", host: "0.0.0.0", port: 8787 }
+    const printed = Cli.banner(server, { port: 8787, host: "0.0.0.0" }, [])
+    expect(printed).toMatch(/^ModelGates simulator listening on 0\.0\.0\.0:8787, every IPv4 interface \(pid \d+\)$/m)
+    expect(printed).toContain("base URL:    http://127.0.0.1:8787/api/v1")
+    const elsewhere = [...printed.matchAll(/elsewhere: +(\S+)/g)].map((match) => match[1])
+    for (const url of elsewhere) expect(url).toMatch(/^http:\/\/[\d.]+:8787\/api\/v1$/)
+  })
 
   it("refuses an unknown option with the usage, and exits 1", async () => {
     const run = start([bin, "--colour", "blue"])

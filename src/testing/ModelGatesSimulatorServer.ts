@@ -52,7 +52,9 @@ export interface ServeOptions extends ModelGatesSimulator.Options {
 }
 
 /**
- * The failure to start a server: the port is taken, the host unknown, …
+ * The failure to start a server: the port is taken, the host unknown, … Its
+ * message says where and why (`cannot listen on 127.0.0.1:8787: the port is
+ * in use (EADDRINUSE)`); `cause` is the system's error.
  *
  * @since 0.2.0
  * @category errors
@@ -93,7 +95,7 @@ export const serve: (options?: ServeOptions) => Effect.Effect<Server, ServeError
 )(function*(options: ServeOptions = {}) {
   const simulator = yield* engine.make(options)
   const listening = yield* server.listen(simulator, { host: options.host ?? "127.0.0.1", port: options.port ?? 0 })
-    .pipe(Effect.mapError((cause) => new ServeError({ message: cause.message, cause })))
+    .pipe(Effect.mapError((failure) => new ServeError(failure)))
   return {
     url: `${listening.origin}${simulator.basePath}`,
     host: listening.address,

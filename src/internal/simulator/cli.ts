@@ -1,14 +1,17 @@
 /**
  * The `modelgates-simulator` command: serves a simulator on loopback until
- * interrupted (Ctrl-C), and says how to reach it.
+ * stopped (Ctrl-C, SIGTERM, SIGHUP), and says how to reach it and stop it.
  */
+import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
+import * as os from "node:os"
 import * as ModelGatesSimulator from "../../testing/ModelGatesSimulator.js"
 import * as ModelGatesSimulatorServer from "../../testing/ModelGatesSimulatorServer.js"
 
@@ -25,7 +28,8 @@ Options:
   --port <n>            port to listen on; 0 picks a free one (default 8787)
   --host <host>         interface to listen on (default 127.0.0.1)
   --seed <n>            seed of the generated generations (default 1)
-  --generations <n>     how many past generations to seed (default 12)
+  --generations <n>     how many past generations to seed, besides the one
+                        that has just finished (default 12)
   --key <key>[:member]  an accepted API key; repeatable. ":member" makes it a
                         non-admin key, which gets 403 on stored content
                         (default: ${ModelGatesSimulator.defaultApiKey})
@@ -34,7 +38,11 @@ Options:
   --rate-limit <n>[/<time>]
                         at most n requests per key per window, e.g. 60/1m
                         (default window 1m; off unless given)
-  --help                show this help`
+  --help                show this help
+
+Stopping it: Ctrl-C, or kill <pid> (the pid is printed when it starts).
+Started through npm (npx, npm exec, npm run), it also stops when that npm
+process exits, so \`npx modelgates-simulator & ... kill $!\` stops it too.`
 
 const durationPattern = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/
 
@@ -144,8 +152,31 @@ const describeKeys = (options: ModelGatesSimulatorServer.ServeOptions): Readonly
       : []
   )
 
-const banner = (
-  server: ModelGatesSimulatorServer.Server,
+/** Where a server listens: what the banner needs of it. */
+type Address = Pick<ModelGatesSimulatorServer.Server, "url" | "host" | "port">
+
+const listenAddress = (server: Address): string => {
+  const host = server.host.includes(":") ? `[${server.host}]` : server.host
+  const every = server.host === "0.0.0.0" ? ", every IPv4 interface" : server.host === "::" ? ", every interface" : ""
+  return `${host}:${server.port}${every}`
+}
+
+/** Where other machines reach a server bound to every interface: this machine's external addresses. */
+const otherUrls = (server: Address): ReadonlyArray<string> => {
+  if (server.host !== "0.0.0.0" && server.host !== "::") return []
+  const path = new URL(server.url).pathname
+  return Object.values(os.networkInterfaces()).flatMap((addresses) =>
+    (addresses ?? []).flatMap((address) =>
+      address.internal || (server.host === "0.0.0.0" && address.family !== "IPv4") || address.address.includes("%")
+        ? []
+        : [`http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${server.port}${path}`]
+    )
+  )
+}
+
+/** What the command prints once it listens: where, how to use it, how to stop it. */
+export const banner = (
+  server: Address,
   options: ModelGatesSimulatorServer.ServeOptions,
   generations: ReadonlyArray<ModelGatesSimulator.StoredGeneration>
 ): string => {
@@ -154,15 +185,20 @@ const banner = (
   const shown = ["fallback", "prompt", "failed", "null-heavy", "regional", "fresh"].flatMap((label) =>
     generations.filter((generation) => generation.label === label).slice(0, 1)
   )
+  const fresh = generations.filter((generation) => generation.label === "fresh").length
   const readyAfter = Duration.format(Duration.decode(options.readyAfter ?? "2 seconds"))
   const rateLimit = options.rateLimit === undefined
     ? "no rate limit"
     : `at most ${options.rateLimit.requests} requests per ${Duration.format(Duration.decode(options.rateLimit.window))}`
   return [
-    `ModelGates simulator listening on ${server.url}`,
+    `ModelGates simulator listening on ${listenAddress(server)} (pid ${process.pid})`,
     "",
+    `  base URL:    ${server.url}`,
+    ...otherUrls(server).map((url) => `  elsewhere:   ${url}`),
     `  keys:        ${describeKeys(options).join(", ")}`,
-    `  seed:        ${options.seed ?? 1}, ${generations.length} generations`,
+    `  generations: ${generations.length}: ${generations.length - fresh} past, ${fresh} just finished (seed ${
+      options.seed ?? 1
+    })`,
     `  readiness:   a just-finished generation answers 404 for ${readyAfter}`,
     `  rate limit:  ${rateLimit}`,
     "",
@@ -178,42 +214,78 @@ const banner = (
     "Point the SDK at it:",
     `  MODELGATES_BASE_URL=${server.url} MODELGATES_API_KEY=${plainKey}`,
     "",
-    "Ctrl-C stops it."
+    `Ctrl-C or kill ${process.pid} stops it.`
   ].join("\n")
 }
 
+/**
+ * Done when the process that started this one has exited. npm (npx, npm
+ * exec, npm run) runs a command through `sh -c`, and on SIGTERM it passes
+ * the signal to that shell only, which dies without passing it on: `kill $!`
+ * after `npx modelgates-simulator &` would leave the server running. So,
+ * started by npm, the command stops when its parent goes.
+ */
+const parentExited: Effect.Effect<void> = Effect.gen(function*() {
+  const parent = process.ppid
+  yield* Effect.repeat(Effect.sync(() => process.ppid), {
+    schedule: Schedule.spaced("250 millis"),
+    until: (ppid) => ppid !== parent
+  })
+})
+
+const startedByNpm: Effect.Effect<boolean> = Config.option(Config.string("npm_command")).pipe(
+  Effect.map(Option.isSome),
+  Effect.orElseSucceed(() => false)
+)
+
+const serveUntilStopped = (options: ModelGatesSimulatorServer.ServeOptions) =>
+  Effect.scoped(Effect.gen(function*() {
+    const server = yield* ModelGatesSimulatorServer.serve(options)
+    yield* Console.log(banner(server, options, yield* server.simulator.generations))
+    if (yield* startedByNpm) {
+      yield* parentExited
+      return yield* Console.log("\nThe npm process that started the simulator exited: simulator stopped.")
+    }
+    return yield* Effect.never
+  })).pipe(Effect.onInterrupt(() => Console.log("\nSimulator stopped.")))
+
 /** Runs the command until interrupted. */
-export const run = (argv: ReadonlyArray<string>): Effect.Effect<void, CliError> =>
+export const run = (
+  argv: ReadonlyArray<string>
+): Effect.Effect<void, CliError | ModelGatesSimulatorServer.ServeError> =>
   Effect.gen(function*() {
     const parsed = yield* parse(argv)
     if (parsed._tag === "Help") return yield* Console.log(usage)
-    const { options } = parsed
-    yield* Effect.scoped(Effect.gen(function*() {
-      const server = yield* ModelGatesSimulatorServer.serve(options).pipe(
-        Effect.mapError((error) =>
-          new CliError({
-            message: `cannot listen on ${options.host ?? "127.0.0.1"}:${options.port}: ${error.message}`
-          })
-        )
+    return yield* serveUntilStopped(parsed.options)
+  }).pipe(
+    // The usage helps with a command line it could not read, not with a port in use: that is one line.
+    Effect.tapError((error) =>
+      Console.error(
+        `modelgates-simulator: ${error.message}${
+          error._tag === "CliError"
+            ? `\n\n${usage}`
+            : error.message.endsWith("(EADDRINUSE)")
+            ? "; --port 0 picks a free one"
+            : ""
+        }`
       )
-      yield* Console.log(banner(server, options, yield* server.simulator.generations))
-      return yield* Effect.never
-    })).pipe(Effect.onInterrupt(() => Console.log("\nSimulator stopped.")))
-  }).pipe(Effect.tapError((error) => Console.error(`modelgates-simulator: ${error.message}\n\n${usage}`)))
+    )
+  )
+
+const stopSignals = ["SIGINT", "SIGTERM", "SIGHUP"] as const
 
 /**
- * Runs the command as the process: SIGINT (Ctrl-C) and SIGTERM interrupt it,
- * which closes the server; the exit code is 1 when it failed, else 0. Needs
- * only `effect`, so a compiled bin can call it as well as the tsx one.
+ * Runs the command as the process: SIGINT (Ctrl-C), SIGTERM and SIGHUP
+ * interrupt it, which closes the server; a second signal kills it at once.
+ * The exit code is 1 when it failed, else 0. A compiled bin can call it as
+ * well as the tsx one.
  */
 export const main = (argv: ReadonlyArray<string>): void => {
   const fiber = Effect.runFork(run(argv))
   const stop = () => Effect.runFork(Fiber.interrupt(fiber))
-  process.once("SIGINT", stop)
-  process.once("SIGTERM", stop)
+  for (const signal of stopSignals) process.once(signal, stop)
   fiber.addObserver((exit) => {
-    process.off("SIGINT", stop)
-    process.off("SIGTERM", stop)
+    for (const signal of stopSignals) process.off(signal, stop)
     process.exitCode = Exit.isFailure(exit) && !Exit.isInterrupted(exit) ? 1 : 0
   })
 }

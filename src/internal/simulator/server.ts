@@ -104,17 +104,38 @@ const answer = (simulator: engine.Simulator, origin: string, exchange: Exchange)
 
 const unspecified: ReadonlySet<string> = new Set(["0.0.0.0", "::"])
 
+/** A server that could not start: what went wrong, in words, and the system's error. */
+export interface ListenFailure {
+  readonly message: string
+  readonly cause: Error
+}
+
+const reasons: Readonly<Record<string, string>> = {
+  EADDRINUSE: "the port is in use",
+  EACCES: "not allowed (ports below 1024 need privileges)",
+  EADDRNOTAVAIL: "no interface of this machine has that address",
+  ENOTFOUND: "unknown host",
+  EAI_AGAIN: "unknown host (the name could not be resolved)"
+}
+
+const listenFailure = (error: Error, options: { readonly host: string; readonly port: number }): ListenFailure => {
+  const code = "code" in error && typeof error.code === "string" ? error.code : undefined
+  const reason = code === undefined ? error.message : `${reasons[code] ?? error.message} (${code})`
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host
+  return { message: `cannot listen on ${host}:${options.port}: ${reason}`, cause: error }
+}
+
 /** Listens until the scope closes; closing drops every open connection. */
 export const listen = (
   simulator: engine.Simulator,
   options: { readonly host: string; readonly port: number }
-): Effect.Effect<Listening, Error, Scope.Scope> =>
+): Effect.Effect<Listening, ListenFailure, Scope.Scope> =>
   Effect.gen(function*() {
     const run = yield* FiberSet.makeRuntime<never>()
     const server = http.createServer()
     yield* Effect.acquireRelease(
-      Effect.async<void, Error>((resume) => {
-        const onError = (error: Error) => resume(Effect.fail(error))
+      Effect.async<void, ListenFailure>((resume) => {
+        const onError = (error: Error) => resume(Effect.fail(listenFailure(error, options)))
         server.once("error", onError)
         server.listen(options.port, options.host, () => {
           server.off("error", onError)
