@@ -36,3 +36,11 @@ export * as Models from "./Models.js"
  * @since 0.1.0
  */
 export * as RetryPolicy from "./RetryPolicy.js"
+
+/**
+ * Cost and usage reports over generations: exact totals, token counts,
+ * latency percentiles, breakdowns by model, provider, app, user and day.
+ *
+ * @since 0.2.0
+ */
+export * as Usage from "./Usage.js"
