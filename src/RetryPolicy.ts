@@ -19,11 +19,8 @@
  * @since 0.1.0
  */
 import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
-import * as ScheduleDecision from "effect/ScheduleDecision"
-import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import type * as ModelGatesError from "./ModelGatesError.js"
 
 /**
@@ -86,22 +83,18 @@ export const honorRetryAfter = (options: { readonly max: Duration.DurationInput 
 /**
  * Stops a schedule before a wait that would end more than `max` after its
  * first step (the first failure), so a policy never overshoots its budget.
+ *
+ * Not `Schedule.upTo`: it compares `max` with the time elapsed when a failure
+ * arrives, not with where the wait planned after it ends, so it lets one wait
+ * run past the budget. Each step here sees both: the wait the schedule plans
+ * (`Schedule.delays`) and the time since the first failure (`Schedule.elapsed`,
+ * which plans no wait of its own, so the intersection keeps the schedule's).
+ * A policy's output is not used, so these two stand in for the schedule's.
  */
 const withinElapsed = (max: Duration.Duration) => <Out, In, R>(self: Schedule.Schedule<Out, In, R>) =>
-  Schedule.makeWithState(
-    { startedAt: Option.none<number>(), state: self.initial },
-    (now, input: In, { startedAt, state }) => {
-      const start = Option.getOrElse(startedAt, () => now)
-      return Effect.map(self.step(now, input, state), ([next, out, decision]) => {
-        const overBudget = ScheduleDecision.isContinue(decision) &&
-          ScheduleIntervals.start(decision.intervals) - start > Duration.toMillis(max)
-        return [
-          { startedAt: Option.some(start), state: next },
-          out,
-          overBudget ? ScheduleDecision.done : decision
-        ] as const
-      })
-    }
+  Schedule.delays(self).pipe(
+    Schedule.intersect(Schedule.elapsed),
+    Schedule.whileOutput(([wait, elapsed]) => Duration.lessThanOrEqualTo(Duration.sum(elapsed, wait), max))
   )
 
 /**
