@@ -9,7 +9,8 @@
  *   `decode = Schema.decodeUnknown(Models.GenerationResponse)`.
  * - `sdk Schema.decodeUnknownEither`: the same compiled parser, no Effect.
  * - `official zod .parse`: the official schema on the same object.
- * - `sdk parseJson (text)`: what one SDK call runs, `JSON.parse` included.
+ * - `sdk parseJson (text)`: `Schema.parseJson` of the model, `JSON.parse`
+ *   included, decoded to an `Either`.
  * - `official JSON.parse + zod (text)`: the same for the official client.
  * - `JSON.parse (text)`: the floor shared by both.
  *
@@ -19,10 +20,15 @@
  * median of the per-batch µs/body. Every decoder reads the same body: one
  * parsed object for the object rows, one string for the text rows.
  *
+ * - `sdk call decoder …`: when the `src` under test has a decoder of its own
+ *   for calls (`fast` in `src/internal/decoder.ts`, put in place of
+ *   `./callDecoder.js` by run.ts's build), the same two rows through it.
+ *
  * The ratios compare ours with zod: `decodeUnknownEither` against `.parse`
  * (both synchronous, on the same object: the decode a call pays, without
  * the cost of starting a fiber in `runSync`, which zod does not have either),
- * and the two text rows (`JSON.parse` included). Run alone
+ * and the two text rows (`JSON.parse` included); "ours" is the call decoder
+ * when there is one, else the model. Run alone
  * (`npx tsx bench/decode.ts test/fixtures/generation.full.json`) it prints
  * the medians and the ratios.
  */
@@ -33,6 +39,7 @@ import * as Schema from "effect/Schema"
 import { readFileSync } from "node:fs"
 import { performance } from "node:perf_hooks"
 import { Models } from "../src/index.js"
+import * as CallDecoder from "./callDecoder.js"
 
 const fixture = process.argv[2]
 if (fixture === undefined) throw new Error("usage: decode.mjs <fixture.json> [rounds] [msPerDecoder]")
@@ -44,7 +51,12 @@ const expectedId = (json as { data: { id: string } }).data.id
 
 const decodeEffect = Schema.decodeUnknown(Models.GenerationResponse)
 const decodeEither = Schema.decodeUnknownEither(Models.GenerationResponse)
-const decodeText = Schema.decodeUnknown(Schema.parseJson(Models.GenerationResponse))
+const decodeText = Schema.decodeUnknownEither(Schema.parseJson(Models.GenerationResponse))
+
+type Model = typeof Models.GenerationResponse
+type Fast = (schema: Model) => Schema.Schema<Schema.Schema.Type<Model>, Schema.Schema.Encoded<Model>>
+const fast: unknown = Reflect.get(CallDecoder, "fast")
+const callSchema = typeof fast === "function" ? (fast as Fast)(Models.GenerationResponse) : undefined
 
 const idOf = (value: { readonly data: { readonly id: string } }): string => value.data.id
 
@@ -52,9 +64,15 @@ const decoders: Record<string, () => string> = {
   "sdk Schema.decodeUnknown": () => idOf(Effect.runSync(decodeEffect(json))),
   "sdk Schema.decodeUnknownEither": () => idOf(Either.getOrThrow(decodeEither(json))),
   "official zod .parse": () => idOf(GenerationResponse$inboundSchema.parse(json)),
-  "sdk parseJson (text)": () => idOf(Effect.runSync(decodeText(text))),
+  "sdk parseJson (text)": () => idOf(Either.getOrThrow(decodeText(text))),
   "official JSON.parse + zod (text)": () => idOf(GenerationResponse$inboundSchema.parse(JSON.parse(text))),
   "JSON.parse (text)": () => idOf(JSON.parse(text) as { data: { id: string } })
+}
+if (callSchema !== undefined) {
+  const decodeCall = Schema.decodeUnknownEither(callSchema)
+  const decodeCallText = Schema.decodeUnknownEither(Schema.parseJson(callSchema))
+  decoders["sdk call decoder decodeUnknownEither"] = () => idOf(Either.getOrThrow(decodeCall(json)))
+  decoders["sdk call decoder parseJson (text)"] = () => idOf(Either.getOrThrow(decodeCallText(text)))
 }
 
 const batch = 50
@@ -90,14 +108,19 @@ const median = (values: Array<number>): number => {
 
 const result = Object.fromEntries(names.map((name) => [name, median(samples[name])]))
 // Ours over zod: below 1 means ours is faster.
-const ratioNames = {
-  object: ["sdk Schema.decodeUnknownEither", "official zod .parse"],
-  text: ["sdk parseJson (text)", "official JSON.parse + zod (text)"]
-} as const
+const ratioNames = callSchema === undefined
+  ? {
+    object: ["sdk Schema.decodeUnknownEither", "official zod .parse"],
+    text: ["sdk parseJson (text)", "official JSON.parse + zod (text)"]
+  } as const
+  : {
+    object: ["sdk call decoder decodeUnknownEither", "official zod .parse"],
+    text: ["sdk call decoder parseJson (text)", "official JSON.parse + zod (text)"]
+  } as const
 const ratios = Object.fromEntries(
   Object.entries(ratioNames).map(([kind, [ours, zod]]) => [kind, result[ours] / result[zod]])
 )
-const message = { ok: true, microsPerBody: result, ratios, bodies: sink }
+const message = { ok: true, microsPerBody: result, ratios, ratioNames, bodies: sink }
 if (process.send === undefined) {
   for (const name of names) console.log(`${name.padEnd(34)} ${result[name].toFixed(2).padStart(8)} µs/body`)
   for (const [kind, [ours, zod]] of Object.entries(ratioNames)) {

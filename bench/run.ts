@@ -38,7 +38,7 @@
  */
 import * as esbuild from "esbuild"
 import { type ChildProcess, execFileSync, fork } from "node:child_process"
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { cpus, loadavg } from "node:os"
 import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -178,6 +178,21 @@ const srcAlias = (srcDir: string): esbuild.Plugin => ({
   }
 })
 
+/**
+ * `./callDecoder.js` (from decode.ts) → `src/internal/decoder.ts` of that copy
+ * of src when it has one, else the empty bench/callDecoder.ts.
+ */
+const callDecoder = (srcDir: string): esbuild.Plugin => ({
+  name: "call-decoder",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/callDecoder\.js$/ }, (resolveArgs) => {
+      const decoder = join(srcDir, "internal", "decoder.ts")
+      if (resolveArgs.importer !== join(benchDir, "decode.ts") || !existsSync(decoder)) return undefined
+      return { path: decoder }
+    })
+  }
+})
+
 const buildChildren = async (variant: string): Promise<void> => {
   const suffix = variant === "" ? "" : `.${variant}`
   await esbuild.build({
@@ -194,7 +209,7 @@ const buildChildren = async (variant: string): Promise<void> => {
     packages: "external",
     sourcemap: "linked",
     logLevel: "warning",
-    plugins: [srcAlias(sources.get(variant)!)]
+    plugins: [srcAlias(sources.get(variant)!), callDecoder(sources.get(variant)!)]
   })
 }
 
@@ -333,6 +348,10 @@ const runBulk = async (port: number) => {
 interface Decode {
   readonly microsPerBody: Record<string, number>
   readonly ratios: { readonly object: number; readonly text: number }
+  readonly ratioNames: {
+    readonly object: readonly [ours: string, zod: string]
+    readonly text: readonly [ours: string, zod: string]
+  }
 }
 
 const runDecode = async () => {
@@ -713,18 +732,21 @@ const main = async () => {
   }
 
   if (decode !== undefined) {
+    const names = [...new Set([...decode.values()].flatMap((result) => Object.keys(result.microsPerBody)))]
     const base = decode.get("")!.microsPerBody
-    const rows = Object.keys(base).map((name) => [name, f2(base[name])])
+    const rows = names.map((name) => [name, base[name] === undefined ? "" : f2(base[name])])
     const head = ["decoder", "µs/body"]
     for (const [variant, result] of decode) {
       if (variant === "") continue
       head.push(`µs/body @${variant}`)
-      rows.forEach((row) => row.push(f2(result.microsPerBody[row[0]])))
+      rows.forEach((row) =>
+        row.push(result.microsPerBody[row[0]] === undefined ? "" : f2(result.microsPerBody[row[0]]))
+      )
     }
-    const ratioLines = [...decode].map(([variant, result]) =>
-      `${variant === "" ? "" : `@${variant}: `}sdk Schema.decodeUnknownEither / official zod .parse = **${
-        f2(result.ratios.object)
-      }×**; sdk parseJson / official JSON.parse + zod (text) = ${f2(result.ratios.text)}×`
+    const ratioLines = [...decode].map(([variant, { ratioNames, ratios }]) =>
+      `${variant === "" ? "" : `@${variant}: `}${ratioNames.object.join(" / ")} = **${f2(ratios.object)}×**; ${
+        ratioNames.text.join(" / ")
+      } = ${f2(ratios.text)}×`
     )
     sections.push(
       "### Decode of generation.full.json (median µs per body, same body, alternating in one process)\n\n" +
@@ -732,10 +754,11 @@ const main = async () => {
     )
     json.decode = Object.fromEntries(decode)
     for (const [variant, result] of decode) {
-      const ours = result.microsPerBody["sdk Schema.decodeUnknownEither"]
-      const zod = result.microsPerBody["official zod .parse"]
+      const [oursName, zodName] = result.ratioNames.object
+      const ours = result.microsPerBody[oursName]
+      const zod = result.microsPerBody[zodName]
       targets.push([
-        `decode${variant === "" ? "" : ` @${variant}`} ≤ official zod (decodeUnknownEither vs .parse, same object)`,
+        `decode${variant === "" ? "" : ` @${variant}`} ≤ official zod (${oursName} vs .parse, same object)`,
         `${f2(result.ratios.object)}× (${f1(ours)} vs ${f1(zod)} µs)`,
         verdict(result.ratios.object <= 1)
       ])
