@@ -31,6 +31,7 @@
 import * as BigDecimal from "effect/BigDecimal"
 import type * as Chunk from "effect/Chunk"
 import * as DateTime from "effect/DateTime"
+import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -280,8 +281,6 @@ const percentilesOf = (state: Quantiles): Percentiles => {
   const at = (index: number) => Option.fromNullable(values[index])
   return new Percentiles({ count, exact, p50: at(0), p90: at(1), p99: at(2) })
 }
-
-const identity = <A>(a: A): A => a
 
 // One mutable accumulator behind both `summarize` and `sink`, so the two
 // cannot disagree; each run gets its own.
