@@ -1,10 +1,10 @@
 /**
  * A walk through the SDK, end to end: `npm run demo`.
  *
- * Without `MODELGATES_API_KEY` it starts the ModelGates simulator on a free
- * loopback port and runs against it over real HTTP. With `MODELGATES_API_KEY`
- * set and `--id gen-…` given, it reads that generation from the real service
- * (and skips the parts that need a simulator to misbehave on purpose).
+ * Without both `MODELGATES_API_KEY` and `--id gen-…` it starts the ModelGates
+ * simulator on a free loopback port, says why, and runs against it over real
+ * HTTP. With both, it reads that generation from the real service (and skips
+ * the parts that need a simulator to misbehave on purpose).
  */
 import { FetchHttpClient } from "@effect/platform"
 import type { HttpClient } from "@effect/platform"
@@ -241,24 +241,26 @@ const idArgument = (argv: ReadonlyArray<string>): string | undefined => {
   return argv[at].startsWith("--id=") ? argv[at].slice("--id=".length) : argv[at + 1]
 }
 
-const againstSimulator = Effect.gen(function*() {
-  const adminKey = "sk-mg-demo-admin"
-  const memberKey = "sk-mg-demo-member"
-  const server = yield* ModelGatesSimulatorServer.serve({
-    seed: 42,
-    keys: [adminKey, { key: memberKey, admin: false }]
+/** `why` says why the demo runs against the simulator rather than the real service. */
+const againstSimulator = (why: string) =>
+  Effect.gen(function*() {
+    const adminKey = "sk-mg-demo-admin"
+    const memberKey = "sk-mg-demo-member"
+    const server = yield* ModelGatesSimulatorServer.serve({
+      seed: 42,
+      keys: [adminKey, { key: memberKey, admin: false }]
+    })
+    yield* Console.log(`ModelGates simulator listening on ${server.url} (${why})`)
+    const [first] = yield* server.simulator.generations
+    const sdk = Layer.merge(
+      FetchHttpClient.layer,
+      ModelGatesConfig.layer({ apiKey: adminKey, baseUrl: server.url, appTitle: "ModelGates demo" })
+    )
+    yield* Effect.provide(
+      Effect.zipRight(metadataAndContent(first.id), simulatorOnly(server.simulator, memberKey)),
+      sdk
+    )
   })
-  yield* Console.log(`ModelGates simulator listening on ${server.url} (no MODELGATES_API_KEY set)`)
-  const [first] = yield* server.simulator.generations
-  const sdk = Layer.merge(
-    FetchHttpClient.layer,
-    ModelGatesConfig.layer({ apiKey: adminKey, baseUrl: server.url, appTitle: "ModelGates demo" })
-  )
-  yield* Effect.provide(
-    Effect.zipRight(metadataAndContent(first.id), simulatorOnly(server.simulator, memberKey)),
-    sdk
-  )
-})
 
 const againstService = (apiKey: Redacted.Redacted<string>, id: string) =>
   Effect.gen(function*() {
@@ -282,15 +284,25 @@ const againstService = (apiKey: Redacted.Redacted<string>, id: string) =>
     )
   })
 
+/** Why the demo runs against the simulator, given what the environment and the command line hold. */
+const simulatorBecause = (apiKey: Option.Option<Redacted.Redacted<string>>, id: string | undefined): string =>
+  Option.match(apiKey, {
+    onNone: () =>
+      id === undefined
+        ? "no MODELGATES_API_KEY set"
+        : `no MODELGATES_API_KEY set, so --id ${id} is not looked up on the real service`,
+    onSome: (key) =>
+      Redacted.value(key).trim() === ""
+        ? "MODELGATES_API_KEY is empty"
+        : "MODELGATES_API_KEY is set, but no --id gen-… was given: add one to read it from the real service"
+  })
+
 const main = Effect.gen(function*() {
   const apiKey = yield* Config.option(Config.redacted("MODELGATES_API_KEY"))
   const id = idArgument(process.argv.slice(2))
   const key = Option.filter(apiKey, (key) => Redacted.value(key).trim() !== "")
   if (Option.isSome(key) && id !== undefined) return yield* againstService(key.value, id)
-  if (Option.isSome(key)) {
-    yield* Console.log("MODELGATES_API_KEY is set but no --id gen-… was given: running against the simulator.")
-  }
-  yield* againstSimulator
+  yield* againstSimulator(simulatorBecause(apiKey, id))
   yield* Console.log("\nDone.")
 }).pipe(Effect.scoped)
 

@@ -223,10 +223,38 @@ describe("modelgates-simulator", () => {
 })
 
 describe("npm run demo", () => {
+  const demo = (env: NodeJS.ProcessEnv, ...args: ReadonlyArray<string>) => {
+    const withoutKey = { ...process.env }
+    delete withoutKey["MODELGATES_API_KEY"]
+    return start([path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "examples/demo.ts", ...args], {
+      ...withoutKey,
+      ...env
+    })
+  }
+
+  it("says once why it runs against the simulator", async () => {
+    const cases: ReadonlyArray<readonly [NodeJS.ProcessEnv, ReadonlyArray<string>, string]> = [
+      [{ MODELGATES_API_KEY: "sk-mg-not-used" }, [], "MODELGATES_API_KEY is set, but no --id gen-… was given"],
+      [{ MODELGATES_API_KEY: " " }, ["--id", "gen-1"], "MODELGATES_API_KEY is empty"],
+      [{}, ["--id=gen-1"], "no MODELGATES_API_KEY set, so --id gen-1 is not looked up on the real service"]
+    ]
+    const runs = cases.map(([env, args]) => demo(env, ...args))
+    try {
+      const reasons = await Promise.all(
+        runs.map((run) => outputMatching(run, /^ModelGates simulator listening on \S+ \((.*)\)$/m, 60_000))
+      )
+      cases.forEach(([, , why], i) => {
+        expect(reasons[i][1]).toContain(why)
+        // Said once, and nothing says the opposite.
+        expect(runs[i].output().match(/MODELGATES_API_KEY/g)?.length ?? 0).toBe(1)
+      })
+    } finally {
+      for (const run of runs) run.child.kill("SIGKILL")
+    }
+  }, 90_000)
+
   it("walks through the SDK against the simulator and exits 0", async () => {
-    const env = { ...process.env }
-    delete env["MODELGATES_API_KEY"]
-    const run = start([path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "examples/demo.ts"], env)
+    const run = demo({})
     try {
       expect(await exitWithin(run, 40_000)).toBe(0)
       const output = run.output()
