@@ -24,12 +24,23 @@
  *
  * @since 0.1.0
  */
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import { IllegalArgumentException } from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as RateLimiter from "effect/RateLimiter"
+import * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as Stream from "effect/Stream"
 import * as client from "./internal/client.js"
-import type * as ModelGatesConfig from "./ModelGatesConfig.js"
+import * as ModelGatesConfig from "./ModelGatesConfig.js"
 import * as ModelGatesError from "./ModelGatesError.js"
 import * as Models from "./Models.js"
+import type * as RetryPolicy from "./RetryPolicy.js"
 
 /**
  * Which generation to look up, and the app attribution headers for this call
@@ -135,3 +146,306 @@ export const listGenerationContent: (
 > = Effect.fn("Generations.listGenerationContent")((request: GenerationRequest, options?: CallOptions) =>
   client.execute(listGenerationContentOperation, request, options)
 )
+
+// -----------------------------------------------------------------------------
+// waiting for a generation
+// -----------------------------------------------------------------------------
+
+/**
+ * The poll schedule {@link waitForGeneration} uses unless told otherwise:
+ * 250 ms, growing by 1.5 each time, at most 2 seconds a wait.
+ *
+ * @since 0.2.0
+ * @category polling
+ */
+export const defaultPoll: Schedule.Schedule<unknown, ModelGatesError.NotFoundResponseError> = Schedule.exponential(
+  "250 millis",
+  1.5
+).pipe(Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.seconds(2))))
+
+/**
+ * The options of {@link waitForGeneration}: those of a call (per attempt),
+ * plus the whole budget and how to poll.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface WaitOptions extends CallOptions {
+  /** The whole budget, from the first look. Default 60 seconds; a plain number means milliseconds. */
+  readonly maxWait?: Duration.DurationInput | undefined
+  /** How to wait between looks while the answer is 404. Default {@link defaultPoll}. */
+  readonly poll?: Schedule.Schedule<unknown, ModelGatesError.NotFoundResponseError> | undefined
+}
+
+const isNotFound = (error: ModelGatesError.GetGenerationError): error is ModelGatesError.NotFoundResponseError =>
+  error._tag === "NotFoundResponseError"
+
+/**
+ * Gets a generation that may not exist yet: right after a generation ends,
+ * `GET /generation` answers 404 for a moment. It looks at once, then polls
+ * while the answer is 404, until the record exists or `maxWait` has passed
+ * (then `GenerationNotReadyError`). It never waits past `maxWait`: a poll
+ * wait that would end after it is not started, and a lookup still running
+ * then is interrupted.
+ *
+ * Every other error is not polled: it keeps the call's retry policy (a 429
+ * honours `Retry-After`) and then fails as it would from
+ * {@link getGeneration}.
+ *
+ * @example
+ * ```ts
+ * import { Generations } from "@modelgates/effect"
+ * import { Effect } from "effect"
+ *
+ * // Right after a completion: what did it cost?
+ * export const cost = (id: string) =>
+ *   Generations.waitForGeneration({ id }, { maxWait: "30 seconds" }).pipe(
+ *     Effect.map(({ data }) => data.totalCost),
+ *     Effect.catchTag("GenerationNotReadyError", (error) => Effect.logWarning(error.message).pipe(Effect.as(null)))
+ *   )
+ * ```
+ *
+ * @since 0.2.0
+ * @category operations
+ */
+export const waitForGeneration: (
+  request: GenerationRequest,
+  options?: WaitOptions
+) => Effect.Effect<
+  Models.GenerationResponse,
+  ModelGatesError.WaitForGenerationError,
+  ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient
+> = Effect.fn("Generations.waitForGeneration")(function*(request: GenerationRequest, options?: WaitOptions) {
+  const maxWait = Duration.decodeUnknown(options?.maxWait ?? "60 seconds")
+  if (Option.isNone(maxWait) || Duration.lessThan(maxWait.value, Duration.zero)) {
+    return yield* new ModelGatesError.InvalidRequestError({
+      field: "maxWait",
+      message: `Generations.waitForGeneration: maxWait must be a duration of zero or more`
+    })
+  }
+  const call: CallOptions = { retryPolicy: options?.retryPolicy, timeout: options?.timeout }
+  const startedAt = yield* Clock.currentTimeMillis
+  const deadline = startedAt + Duration.toMillis(maxWait.value)
+  let attempts = 0
+  const notReady = Effect.map(Clock.currentTimeMillis, (now) => {
+    const elapsed = Duration.millis(now - startedAt)
+    return new ModelGatesError.GenerationNotReadyError({
+      id: request.id,
+      attempts,
+      elapsed,
+      message: `Generations.waitForGeneration(${JSON.stringify(request.id)}): still not found after ${attempts} ${
+        attempts === 1 ? "lookup" : "lookups"
+      } in ${Duration.format(elapsed)}`
+    })
+  })
+  // A wait that would end past the deadline stops the polling instead.
+  const poll = (options?.poll ?? defaultPoll).pipe(
+    Schedule.delays,
+    Schedule.checkEffect((_, delay) =>
+      Effect.map(Clock.currentTimeMillis, (now) => now + Duration.toMillis(delay) <= deadline)
+    )
+  )
+  // Errors other than the 404 travel on the success side while polling, so
+  // the poll schedule only ever sees 404s.
+  const look = Effect.suspend(() => {
+    attempts++
+    return getGeneration(request, call)
+  }).pipe(
+    Effect.map(Either.right),
+    Effect.catchIf((error) => !isNotFound(error), (error) => Effect.succeed(Either.left(error)))
+  )
+  const outcome = yield* look.pipe(
+    Effect.retry(poll),
+    Effect.catchTag("NotFoundResponseError", () => Effect.flatMap(notReady, Effect.fail)),
+    Effect.timeout(maxWait.value),
+    Effect.catchTag("TimeoutException", () => Effect.flatMap(notReady, Effect.fail))
+  )
+  return yield* Either.match(outcome, { onLeft: Effect.fail, onRight: Effect.succeed })
+})
+
+// -----------------------------------------------------------------------------
+// lookups at scale
+// -----------------------------------------------------------------------------
+
+/**
+ * The outcome of one id in {@link getGenerations}: the generation, or the
+ * error that id ended with. One bad id never fails the stream.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type GenerationLookup = Data.TaggedEnum<{
+  Found: { readonly id: string; readonly generation: Models.GenerationData }
+  Failed: {
+    readonly id: string
+    readonly error: ModelGatesError.GetGenerationError | ModelGatesError.GenerationNotReadyError
+  }
+}>
+
+/**
+ * Constructors and matchers of {@link GenerationLookup}:
+ * `GenerationLookup.Found({ id, generation })`,
+ * `GenerationLookup.Failed({ id, error })`, `GenerationLookup.$match`.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const GenerationLookup = Data.taggedEnum<GenerationLookup>()
+
+/**
+ * Whether a lookup found its generation.
+ *
+ * @since 0.2.0
+ * @category guards
+ */
+export const isFound: (lookup: GenerationLookup) => lookup is Extract<GenerationLookup, { _tag: "Found" }> =
+  GenerationLookup.$is("Found")
+
+/**
+ * Whether a lookup ended with an error.
+ *
+ * @since 0.2.0
+ * @category guards
+ */
+export const isFailed: (lookup: GenerationLookup) => lookup is Extract<GenerationLookup, { _tag: "Failed" }> =
+  GenerationLookup.$is("Failed")
+
+/**
+ * The options of {@link getGenerations}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface GetGenerationsOptions extends CallOptions {
+  /** How many lookups run at once. Default 8. */
+  readonly concurrency?: number | undefined
+  /**
+   * At most this many requests a second, shared by all the stream's lookups
+   * and their retries. Default: no limit.
+   */
+  readonly requestsPerSecond?: number | undefined
+  /** `true` (default): elements in the order of the ids; `false`: as they complete. */
+  readonly ordered?: boolean | undefined
+  /** Look each id up with {@link waitForGeneration} (`true`, or its options) instead of {@link getGeneration}. */
+  readonly wait?: true | WaitOptions | undefined
+}
+
+const checkOption = (name: string, value: number | undefined, valid: (value: number) => boolean) => {
+  if (value !== undefined && !valid(value)) {
+    throw new IllegalArgumentException(`Generations.getGenerations: ${name} must be a positive number, got ${value}`)
+  }
+}
+
+/**
+ * Shared by the lookups of one stream: a 429 whose `Retry-After` the retry
+ * policy honours pauses every request of the stream, not only the one that
+ * got it, until the wait has passed.
+ */
+const makePause = Effect.sync(() => {
+  let until = 0
+  const wait = Effect.flatMap(
+    Clock.currentTimeMillis,
+    (now) => until > now ? Effect.sleep(Duration.millis(until - now)) : Effect.void
+  )
+  const policy = (policy: RetryPolicy.RetryPolicy): RetryPolicy.RetryPolicy =>
+    Schedule.intersect(policy, Schedule.identity<ModelGatesError.ModelGatesError>()).pipe(
+      Schedule.onDecision(([, error], decision) => {
+        if (!ScheduleDecision.isContinue(decision) || error._tag !== "TooManyRequestsResponseError") {
+          return Effect.void
+        }
+        return Option.match(error.retryAfter, {
+          onNone: () => Effect.void,
+          onSome: (retryAfter) =>
+            Effect.map(Clock.currentTimeMillis, (now) => {
+              until = Math.max(until, now + Duration.toMillis(retryAfter))
+            })
+        })
+      })
+    )
+  return { wait, policy }
+})
+
+/**
+ * Looks up many generations as a stream: one element per distinct id,
+ * `Found` or `Failed`. A bad id never fails the stream; only the ids
+ * stream's own error does.
+ *
+ * - Ids are pulled as lookups finish, so a stream of a million ids is never
+ *   held in memory; only the set of ids seen grows. A duplicate id is looked
+ *   up once and emitted once, at its first occurrence.
+ * - `concurrency` lookups at once (default 8); `requestsPerSecond` caps the
+ *   stream's requests, retries included.
+ * - A 429 whose `Retry-After` the retry policy honours pauses every lookup of
+ *   the stream until the wait has passed.
+ * - `wait` looks each id up with {@link waitForGeneration}.
+ * - Interrupting the stream interrupts every request in flight.
+ *
+ * @example
+ * ```ts
+ * import { Generations } from "@modelgates/effect"
+ * import { Effect, Stream } from "effect"
+ *
+ * export const nightly = (ids: ReadonlyArray<string>) =>
+ *   Generations.getGenerations(ids, { concurrency: 16, requestsPerSecond: 50 }).pipe(
+ *     Stream.runFold({ found: 0, failed: [] as Array<string> }, (acc, lookup) =>
+ *       Generations.isFound(lookup)
+ *         ? { ...acc, found: acc.found + 1 }
+ *         : { ...acc, failed: [...acc.failed, `${lookup.id}: ${lookup.error._tag}`] }),
+ *     Effect.tap(({ failed, found }) => Effect.log(`${found} found, ${failed.length} failed`))
+ *   )
+ * ```
+ *
+ * @since 0.2.0
+ * @category operations
+ */
+export const getGenerations = <E = never, R = never>(
+  ids: Iterable<string> | Stream.Stream<string, E, R>,
+  options: GetGenerationsOptions = {}
+): Stream.Stream<GenerationLookup, E, ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient | R> =>
+  Stream.unwrapScoped(Effect.gen(function*() {
+    checkOption("concurrency", options.concurrency, (n) => Number.isInteger(n) && n > 0)
+    checkOption("requestsPerSecond", options.requestsPerSecond, (n) => Number.isFinite(n) && n > 0)
+    const config = yield* ModelGatesConfig.ModelGatesConfig
+    const client = yield* HttpClient.HttpClient
+    const pause = yield* makePause
+    const limit = options.requestsPerSecond === undefined ? undefined : yield* RateLimiter.make({
+      limit: 1,
+      interval: Duration.millis(1000 / options.requestsPerSecond),
+      algorithm: "token-bucket"
+    })
+    // Every request of the stream, retries included, takes a permit and then
+    // waits out a pause; the client is built once for the stream.
+    const gated = HttpClient.transform(
+      client,
+      (request) => Effect.zipRight(limit === undefined ? pause.wait : limit(pause.wait), request)
+    )
+    const waitOptions = options.wait === true ? {} : options.wait
+    const retryPolicy = pause.policy(options.retryPolicy ?? waitOptions?.retryPolicy ?? config.retryPolicy)
+    const call: CallOptions = { retryPolicy, timeout: options.timeout ?? waitOptions?.timeout }
+    const lookup = (id: string): Effect.Effect<GenerationLookup, never, ModelGatesConfig.ModelGatesConfig> => {
+      const found: Effect.Effect<
+        Models.GenerationResponse,
+        ModelGatesError.GetGenerationError | ModelGatesError.GenerationNotReadyError,
+        ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient
+      > = waitOptions === undefined
+        ? getGeneration({ id }, call)
+        : waitForGeneration({ id }, { ...waitOptions, ...call })
+      return found.pipe(
+        Effect.match({
+          onFailure: (error) => GenerationLookup.Failed({ id, error }),
+          onSuccess: (response) => GenerationLookup.Found({ id, generation: response.data })
+        }),
+        Effect.provideService(HttpClient.HttpClient, gated)
+      )
+    }
+    const seen = new Set<string>()
+    const source: Stream.Stream<string, E, R> = Stream.StreamTypeId in ids ? ids : Stream.fromIterable(ids)
+    return source.pipe(
+      Stream.filter((id) => {
+        if (seen.has(id)) return false
+        seen.add(id)
+        return true
+      }),
+      Stream.mapEffect(lookup, { concurrency: options.concurrency ?? 8, unordered: options.ordered === false })
+    )
+  }))

@@ -293,7 +293,40 @@ export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>
   }
 }
 
+/**
+ * `Generations.waitForGeneration` ran out of its budget (`maxWait`) while the
+ * generation still answered 404. `attempts` counts the lookups made,
+ * `elapsed` the time since the first. Not retryable as such: wait longer, or
+ * look again later.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class GenerationNotReadyError extends Schema.TaggedError<GenerationNotReadyError>()("GenerationNotReadyError", {
+  message: Schema.String,
+  id: Schema.String,
+  attempts: Schema.Int,
+  elapsed: Schema.Duration
+}) {
+  /** @since 0.2.0 */
+  get isRetryable(): boolean {
+    return false
+  }
+}
+
 const transportErrors = [ConnectionError, RequestTimeoutError, ResponseValidationError, InvalidRequestError] as const
+
+// The errors every operation can fail with, whatever its declared statuses.
+const sharedErrors = [
+  UnauthorizedResponseError,
+  TooManyRequestsResponseError,
+  InternalServerResponseError,
+  BadGatewayResponseError,
+  EdgeNetworkTimeoutResponseError,
+  ProviderOverloadedResponseError,
+  ModelGatesDefaultError,
+  ...transportErrors
+] as const
 
 /**
  * The failures that come without an HTTP status, shared by every operation.
@@ -316,16 +349,9 @@ export type TransportError = typeof TransportError.Type
  * @category unions
  */
 export const GetGenerationError = Schema.Union(
-  UnauthorizedResponseError,
   PaymentRequiredResponseError,
   NotFoundResponseError,
-  TooManyRequestsResponseError,
-  InternalServerResponseError,
-  BadGatewayResponseError,
-  EdgeNetworkTimeoutResponseError,
-  ProviderOverloadedResponseError,
-  ModelGatesDefaultError,
-  ...transportErrors
+  ...sharedErrors
 )
 
 /**
@@ -342,16 +368,9 @@ export type GetGenerationError = typeof GetGenerationError.Type
  * @category unions
  */
 export const ListGenerationContentError = Schema.Union(
-  UnauthorizedResponseError,
   ForbiddenResponseError,
   NotFoundResponseError,
-  TooManyRequestsResponseError,
-  InternalServerResponseError,
-  BadGatewayResponseError,
-  EdgeNetworkTimeoutResponseError,
-  ProviderOverloadedResponseError,
-  ModelGatesDefaultError,
-  ...transportErrors
+  ...sharedErrors
 )
 
 /**
@@ -361,12 +380,36 @@ export const ListGenerationContentError = Schema.Union(
 export type ListGenerationContentError = typeof ListGenerationContentError.Type
 
 /**
+ * The errors of `Generations.waitForGeneration`: those of
+ * {@link GetGenerationError} except the 404, which it waits through, and
+ * {@link GenerationNotReadyError} when its budget runs out.
+ *
+ * @since 0.2.0
+ * @category unions
+ */
+export const WaitForGenerationError = Schema.Union(
+  PaymentRequiredResponseError,
+  GenerationNotReadyError,
+  ...sharedErrors
+)
+
+/**
+ * @since 0.2.0
+ * @category unions
+ */
+export type WaitForGenerationError = typeof WaitForGenerationError.Type
+
+/**
  * Every error the SDK can fail with. Retry policies are schedules over it.
  *
  * @since 0.1.0
  * @category unions
  */
-export const ModelGatesError = Schema.Union(...GetGenerationError.members, ForbiddenResponseError)
+export const ModelGatesError = Schema.Union(
+  ...GetGenerationError.members,
+  ForbiddenResponseError,
+  GenerationNotReadyError
+)
 
 /**
  * @since 0.1.0

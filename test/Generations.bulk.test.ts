@@ -1,0 +1,324 @@
+/**
+ * waitForGeneration and getGenerations, in memory and under TestClock: every
+ * wait is checked exactly, nothing sleeps for real.
+ */
+import { HttpClient, HttpClientResponse } from "@effect/platform"
+import { assert, describe, expect, it } from "@effect/vitest"
+import { Cause, Chunk, Clock, Duration, Effect, Fiber, Layer, Option, Schedule, Stream, TestClock } from "effect"
+import { Generations, ModelGatesConfig, ModelGatesError, RetryPolicy } from "../src/index.js"
+import { fixtureJson, secretKey } from "./utils/MockHttp.js"
+import { runWithTestClock } from "./utils/TestTime.js"
+
+const generationBody = (id: string): string => {
+  const body = fixtureJson("generation.full.json")
+  return JSON.stringify({ ...body, data: { ...(body.data as object), id } })
+}
+
+const envelope = (status: number, message: string) => JSON.stringify({ error: { code: status, message } })
+
+interface Answer {
+  readonly status: number
+  readonly body: string
+  readonly headers?: Record<string, string>
+  readonly delay?: Duration.DurationInput
+}
+
+interface Arrival {
+  readonly id: string
+  readonly at: number
+}
+
+/**
+ * A server in memory: `answer(id, n)` for the n-th request of that id. It
+ * records arrival times and the most requests it ever had in flight at once.
+ */
+const makeServer = (answer: (id: string, n: number) => Answer) =>
+  Effect.sync(() => {
+    const arrivals: Array<Arrival> = []
+    const perId = new Map<string, number>()
+    let inFlight = 0
+    let maxInFlight = 0
+    const client = HttpClient.make((request, url) =>
+      Effect.gen(function*() {
+        const id = url.searchParams.get("id") ?? ""
+        const n = perId.get(id) ?? 0
+        perId.set(id, n + 1)
+        arrivals.push({ id, at: yield* Clock.currentTimeMillis })
+        inFlight++
+        maxInFlight = Math.max(maxInFlight, inFlight)
+        const reply = answer(id, n)
+        yield* Effect.sleep(reply.delay ?? "10 millis").pipe(Effect.ensuring(Effect.sync(() => inFlight--)))
+        return HttpClientResponse.fromWeb(
+          request,
+          new Response(reply.body, {
+            status: reply.status,
+            headers: { "content-type": "application/json", ...reply.headers }
+          })
+        )
+      })
+    )
+    const layer = Layer.merge(
+      Layer.succeed(HttpClient.HttpClient, client),
+      ModelGatesConfig.layer({ apiKey: secretKey, retryPolicy: RetryPolicy.backoff({ jitter: false }) })
+    )
+    return { layer, arrivals, perId, maxInFlight: () => maxInFlight }
+  })
+
+/** Lets the in-memory responses (real promises) settle before the clock moves. */
+const settle = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve))).pipe(Effect.repeatN(4))
+
+const found = (id: string): Answer => ({ status: 200, body: generationBody(id) })
+const notFound: Answer = { status: 404, body: envelope(404, "Generation not found") }
+
+describe("Generations.waitForGeneration", () => {
+  it.effect("polls a 404 on the default schedule: 250 ms, ×1.5, at most 2 s a wait", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer((id, n) => n < 9 ? { ...notFound, delay: 0 } : { ...found(id), delay: 0 })
+      const fiber = yield* Generations.waitForGeneration({ id: "gen-late" }).pipe(
+        Effect.provide(server.layer),
+        Effect.fork
+      )
+      const expected = [250, 375, 562.5, 843.75, 1265.625, 1898.4375, 2000, 2000, 2000]
+      for (const wait of expected) {
+        yield* settle
+        yield* TestClock.adjust(Duration.millis(wait))
+      }
+      const response = yield* Fiber.join(fiber)
+      expect(response.data.id).toBe("gen-late")
+      const gaps = server.arrivals.slice(1).map((arrival, i) => arrival.at - server.arrivals[i]!.at)
+      expect(gaps).toEqual(expected)
+    }))
+
+  it.effect("fails with GenerationNotReadyError when maxWait runs out, never waiting past it", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer(() => ({ ...notFound, delay: 0 }))
+      const fiber = yield* Generations.waitForGeneration({ id: "gen-never" }, {
+        maxWait: "5 seconds",
+        poll: Schedule.spaced("2 seconds")
+      }).pipe(Effect.provide(server.layer), Effect.flip, Effect.fork)
+      yield* TestClock.adjust("4 seconds")
+      // Looks at 0, 2 s and 4 s; a wait to 6 s would overshoot, so it stops at once.
+      const error = yield* Fiber.join(fiber)
+      assert(error._tag === "GenerationNotReadyError")
+      expect(error.id).toBe("gen-never")
+      expect(error.attempts).toBe(3)
+      expect(error.elapsed).toEqual(Duration.seconds(4))
+      expect(error.isRetryable).toBe(false)
+      expect(error.message).toBe(
+        "Generations.waitForGeneration(\"gen-never\"): still not found after 3 lookups in 4s"
+      )
+      expect(server.arrivals.map((arrival) => arrival.at)).toEqual([0, 2000, 4000])
+    }))
+
+  it.effect("a lookup still running at maxWait is cut there", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer(() => ({ ...notFound, delay: "10 seconds" }))
+      const fiber = yield* Generations.waitForGeneration({ id: "gen-slow" }, { maxWait: "3 seconds" }).pipe(
+        Effect.provide(server.layer),
+        Effect.flip,
+        Effect.fork
+      )
+      yield* TestClock.adjust("3 seconds")
+      const error = yield* Fiber.join(fiber)
+      assert(error._tag === "GenerationNotReadyError")
+      expect(error.elapsed).toEqual(Duration.seconds(3))
+      expect(error.attempts).toBe(1)
+    }))
+
+  it.effect("errors other than 404 are not polled: a 401 fails at once", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer(() => ({ status: 401, body: envelope(401, "Invalid API key"), delay: 0 }))
+      const error = yield* Generations.waitForGeneration({ id: "gen-1" }).pipe(
+        Effect.provide(server.layer),
+        Effect.flip
+      )
+      expect(error._tag).toBe("UnauthorizedResponseError")
+      expect(server.arrivals).toHaveLength(1)
+    }))
+
+  it.effect("a 429 between 404s keeps the retry policy and honours Retry-After", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer((id, n) =>
+        n === 0
+          ? { ...notFound, delay: 0 }
+          : n === 1
+          ? { status: 429, body: envelope(429, "slow down"), headers: { "retry-after": "3" }, delay: 0 }
+          : { ...found(id), delay: 0 }
+      )
+      const fiber = yield* Generations.waitForGeneration({ id: "gen-9" }).pipe(
+        Effect.provide(server.layer),
+        Effect.fork
+      )
+      yield* TestClock.adjust("250 millis")
+      yield* TestClock.adjust("3 seconds")
+      const response = yield* Fiber.join(fiber)
+      expect(response.data.id).toBe("gen-9")
+      expect(server.arrivals.map((arrival) => arrival.at)).toEqual([0, 250, 3250])
+    }))
+
+  it.effect("its error union has no NotFoundResponseError and has GenerationNotReadyError", () =>
+    Effect.sync(() => {
+      const tags = ModelGatesError.WaitForGenerationError.members.map((member) => member._tag)
+      expect(tags).not.toContain("NotFoundResponseError")
+      expect(tags).toContain("GenerationNotReadyError")
+      expect(tags).toContain("TooManyRequestsResponseError")
+    }))
+})
+
+describe("Generations.getGenerations", () => {
+  const ids = (n: number, prefix = "gen-") => Array.from({ length: n }, (_, i) => `${prefix}${i}`)
+
+  const run = <E, LE>(
+    stream: Stream.Stream<Generations.GenerationLookup, E, ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient>,
+    layer: Layer.Layer<ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient, LE>
+  ) =>
+    Effect.map(
+      runWithTestClock(Stream.runCollect(stream).pipe(Effect.provide(layer)), { step: "10 millis" }),
+      (exit) => {
+        assert(exit._tag === "Success")
+        return Chunk.toReadonlyArray(exit.value)
+      }
+    )
+
+  it.effect("one element per distinct id, in input order; a bad id fails only its own element", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer((id) => id.startsWith("gen-missing") ? notFound : found(id))
+      const input = ["gen-a", "gen-missing-1", "gen-b", "gen-a", "", "gen-c", "gen-b"]
+      const lookups = yield* run(Generations.getGenerations(input), server.layer)
+      expect(lookups.map((lookup) => [lookup._tag, lookup.id])).toEqual([
+        ["Found", "gen-a"],
+        ["Failed", "gen-missing-1"],
+        ["Found", "gen-b"],
+        ["Failed", ""],
+        ["Found", "gen-c"]
+      ])
+      const [a, missing, , empty] = lookups
+      assert(a !== undefined && Generations.isFound(a))
+      expect(a.generation.id).toBe("gen-a")
+      assert(missing !== undefined && Generations.isFailed(missing))
+      expect(missing.error._tag).toBe("NotFoundResponseError")
+      assert(empty !== undefined && Generations.isFailed(empty))
+      expect(empty.error._tag).toBe("InvalidRequestError")
+      // Duplicates were fetched once; the empty id was never sent.
+      expect([...server.perId.entries()].sort()).toEqual(
+        [["gen-a", 1], ["gen-b", 1], ["gen-c", 1], ["gen-missing-1", 1]]
+      )
+    }))
+
+  it.effect("ordered: false emits as lookups complete", () =>
+    Effect.gen(function*() {
+      const delays: Record<string, Duration.DurationInput> = {
+        "gen-slow": "300 millis",
+        "gen-mid": "200 millis",
+        "gen-fast": "100 millis"
+      }
+      const server = yield* makeServer((id) => ({ ...found(id), delay: delays[id]! }))
+      const input = ["gen-slow", "gen-mid", "gen-fast"]
+      const asCompleted = yield* run(Generations.getGenerations(input, { ordered: false }), server.layer)
+      expect(asCompleted.map((lookup) => lookup.id)).toEqual(["gen-fast", "gen-mid", "gen-slow"])
+      const ordered = yield* run(Generations.getGenerations(input), server.layer)
+      expect(ordered.map((lookup) => lookup.id)).toEqual(input)
+    }))
+
+  it.effect("never runs more lookups at once than its concurrency", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer((id) => ({ ...found(id), delay: "50 millis" }))
+      const lookups = yield* run(Generations.getGenerations(ids(60), { concurrency: 5 }), server.layer)
+      expect(lookups).toHaveLength(60)
+      expect(server.maxInFlight()).toBe(5)
+    }))
+
+  it.effect("requestsPerSecond holds over every one-second window, retries included", () =>
+    Effect.gen(function*() {
+      // Every id fails once with a 500 and is retried: the retries share the limit.
+      const server = yield* makeServer((id, n) =>
+        n === 0 ? { status: 500, body: envelope(500, "boom"), delay: 0 } : { ...found(id), delay: 0 }
+      )
+      const lookups = yield* run(
+        Generations.getGenerations(ids(20), { concurrency: 20, requestsPerSecond: 10 }),
+        server.layer
+      )
+      expect(lookups.every(Generations.isFound)).toBe(true)
+      const times = server.arrivals.map((arrival) => arrival.at).sort((a, b) => a - b)
+      expect(times).toHaveLength(40)
+      for (const start of times) {
+        expect(times.filter((at) => at >= start && at < start + 1000).length).toBeLessThanOrEqual(10)
+      }
+    }))
+
+  it.effect("one 429 with Retry-After pauses every lookup of the stream until the wait has passed", () =>
+    Effect.gen(function*() {
+      let stormed = false
+      const server = yield* makeServer((id, n) => {
+        if (id === "gen-5" && n === 0) {
+          stormed = true
+          return { status: 429, body: envelope(429, "slow down"), headers: { "retry-after": "4" }, delay: 0 }
+        }
+        return { ...found(id), delay: "100 millis" }
+      })
+      const lookups = yield* run(Generations.getGenerations(ids(30), { concurrency: 4 }), server.layer)
+      expect(stormed).toBe(true)
+      expect(lookups.every(Generations.isFound)).toBe(true)
+      const storm = server.arrivals.find((arrival) => arrival.id === "gen-5")!
+      const during = server.arrivals.filter((arrival) => arrival.at > storm.at && arrival.at < storm.at + 4000)
+      expect(during).toEqual([])
+      expect(server.arrivals.filter((arrival) => arrival.at >= storm.at + 4000).length).toBeGreaterThan(0)
+    }))
+
+  it.effect("wait: true waits for ids that are not ready yet", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer((id, n) => (id === "gen-late" && n < 3 ? notFound : found(id)))
+      const lookups = yield* run(Generations.getGenerations(["gen-late", "gen-now"], { wait: true }), server.layer)
+      expect(lookups.map((lookup) => lookup._tag)).toEqual(["Found", "Found"])
+      expect(server.perId.get("gen-late")).toBe(4)
+    }))
+
+  it.effect("takes a Stream of ids, and its error ends the stream", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer(found)
+      const source = Stream.concat(Stream.make("gen-1", "gen-2"), Stream.fail("the file went away" as const))
+      const exit = yield* runWithTestClock(
+        Stream.runCollect(Generations.getGenerations(source)).pipe(Effect.provide(server.layer))
+      )
+      assert(exit._tag === "Failure")
+      expect(Cause.failureOption(exit.cause)).toEqual(Option.some("the file went away"))
+    }))
+
+  it.effect("interrupting the stream interrupts every request in flight", () =>
+    Effect.gen(function*() {
+      let interrupted = 0
+      const client = HttpClient.make(() =>
+        Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => interrupted++)))
+      )
+      const layer = Layer.merge(
+        Layer.succeed(HttpClient.HttpClient, client),
+        ModelGatesConfig.layer({ apiKey: secretKey })
+      )
+      const fiber = yield* Stream.runDrain(Generations.getGenerations(ids(100), { concurrency: 6 })).pipe(
+        Effect.provide(layer),
+        Effect.fork
+      )
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.interrupt(fiber)
+      expect(interrupted).toBe(6)
+    }))
+
+  it.effect("pulls ids as workers free up: a million-id source is not read ahead", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer((id) => ({ ...found(id), delay: "1 second" }))
+      let pulled = 0
+      function* many() {
+        for (let i = 0; i < 1_000_000; i++) {
+          pulled++
+          yield `gen-${i}`
+        }
+      }
+      const fiber = yield* Stream.runDrain(Stream.take(Generations.getGenerations(many(), { concurrency: 4 }), 8)).pipe(
+        Effect.provide(server.layer),
+        Effect.fork
+      )
+      yield* TestClock.adjust("10 seconds")
+      yield* Fiber.join(fiber)
+      expect(pulled).toBeLessThan(10_000)
+    }))
+})
