@@ -20,10 +20,10 @@
  * declare const generations: ReadonlyArray<Models.GenerationData>
  *
  * const report = Usage.summarize(generations)
- * console.log(`${report.count} generations, $${BigDecimal.format(report.totalCost)}`)
- * for (const model of report.byModel) {
- *   console.log(model.key, model.count, BigDecimal.format(model.totalCost))
- * }
+ * export const lines = [
+ *   `${report.count} generations, $${BigDecimal.format(report.totalCost)}`,
+ *   ...report.byModel.map((model) => `${model.key}: ${model.count}, $${BigDecimal.format(model.totalCost)}`)
+ * ]
  * ```
  *
  * @since 0.2.0
