@@ -3,7 +3,9 @@
  * laid out: ESM in dist/esm, CommonJS in dist/cjs (each with its declarations
  * beside it, so either module system reads types of its own format), and a
  * dist/package.json written here, with one `exports` entry per public module
- * and `src/internal/**` closed. Publish with `npm publish ./dist`.
+ * and `src/internal/**` closed; README.md without its repository-only parts,
+ * and the guides of docs/ in dist/docs, so its links resolve. Publish with
+ * `npm publish ./dist`.
  *
  * The repository's own package.json keeps pointing at src/ for development;
  * nothing here changes it.
@@ -137,11 +139,49 @@ const main = async () => {
   }
   writeJson(path.join(dist, "package.json"), published)
 
-  for (const file of ["README.md", "LICENSE"]) {
-    fs.copyFileSync(path.join(root, file), path.join(dist, file))
+  fs.writeFileSync(path.join(dist, "README.md"), packageReadme(fs.readFileSync(path.join(root, "README.md"), "utf8")))
+  fs.copyFileSync(path.join(root, "LICENSE"), path.join(dist, "LICENSE"))
+  const guides = markdownFiles(path.join(root, "docs"))
+  for (const guide of guides) {
+    const target = path.join(dist, "docs", guide)
+    fs.mkdirSync(path.dirname(target), { recursive: true })
+    fs.copyFileSync(path.join(root, "docs", guide), target)
   }
   console.log(`build: dist/ with ${modules.length} public modules: ${modules.map(([subpath]) => subpath).join(", ")}`)
+  console.log(`build: dist/README.md and ${guides.length} guides in dist/docs`)
 }
+
+const repositoryOnly = { start: "<!-- repository only: start -->", end: "<!-- repository only: end -->" }
+
+/**
+ * The README users get: the repository's, without the parts that speak to
+ * someone working in a clone (`npm ci && npm run demo`, developing the
+ * package), which it marks with `repository only` comments.
+ */
+const packageReadme = (readme: string): string => {
+  const kept: Array<string> = []
+  let skipping = false
+  readme.split("\n").forEach((line, index) => {
+    const marker = line.trim()
+    if (marker === repositoryOnly.start || marker === repositoryOnly.end) {
+      if (skipping === (marker === repositoryOnly.start)) {
+        throw new Error(`build: README.md:${index + 1}: ${marker} is not paired`)
+      }
+      skipping = !skipping
+      return
+    }
+    if (!skipping) kept.push(line)
+  })
+  if (skipping) throw new Error(`build: README.md: ${repositoryOnly.start} is never closed`)
+  return kept.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n"
+}
+
+/** The Markdown files under a folder, relative to it, with `/`: the guides shipped in dist/docs. */
+const markdownFiles = (dir: string): Array<string> =>
+  fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".md"))
+    .map((entry) => toPosix(path.relative(dir, path.join(entry.parentPath, entry.name))))
+    .sort()
 
 /**
  * The published bins. A bin of the repository (bin/*.mjs) runs the

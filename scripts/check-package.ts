@@ -4,7 +4,9 @@
  * 1. builds dist/ (scripts/build.ts) and packs it with `npm pack`;
  * 2. checks the tarball holds only what users need: the ESM and CommonJS
  *    builds with their declarations, package.json, README.md, LICENSE, the
- *    compiled bin; no sources, tests, fixtures or source maps;
+ *    compiled bin, the guides in docs/; no sources, tests, fixtures or source
+ *    maps; and that the README speaks to users (no `npm ci`, no `npm run`) and
+ *    every relative link of the shipped Markdown resolves inside the tarball;
  * 3. runs publint (strict) and @arethetypeswrong/cli on the tarball;
  * 4. installs the tarball, with the pinned peers, into a fresh project in a
  *    temporary folder, offline from the npm cache (falling back to the
@@ -23,6 +25,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { deadLinks } from "./markdown-links.js"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const dist = path.join(root, "dist")
@@ -82,10 +85,13 @@ const exportTargets = (target: unknown): Array<string> =>
     ? Object.values(target).flatMap(exportTargets)
     : []
 
-const allowed = /^(package\.json|README\.md|LICENSE|cjs\/package\.json|(esm|cjs)\/.+\.(js|d\.ts)|bin\/[^/]+\.js)$/
+const allowed =
+  /^(package\.json|README\.md|LICENSE|cjs\/package\.json|(esm|cjs)\/.+\.(js|d\.ts)|bin\/[^/]+\.js|docs\/.+\.md)$/
 
 const main = () => {
   let tarball = ""
+  // The files in the tarball, as npm pack lists them.
+  let tarballFiles: ReadonlyArray<string> = []
   let manifest: Manifest | undefined
 
   step("build", () => {
@@ -99,6 +105,7 @@ const main = () => {
     const [packed]: ReadonlyArray<PackResult> = JSON.parse(output)
     tarball = path.join(packDir, packed.filename)
     const files = packed.files.map((file) => file.path).sort()
+    tarballFiles = files
     console.log(`${path.relative(root, tarball)}: ${files.length} files`)
 
     const unexpected = files.filter((file) => !allowed.test(file))
@@ -125,6 +132,18 @@ const main = () => {
     if (missing.length > 0) {
       throw new StepError(`exports or bin name files not in the tarball:\n  ${missing.join("\n  ")}`)
     }
+  })
+
+  step("the shipped README and guides", () => {
+    const readme = fs.readFileSync(path.join(dist, "README.md"), "utf8")
+    const forDevelopers = readme.split("\n").filter((line) => /\bnpm (ci|run)\b|repository only/.test(line))
+    if (forDevelopers.length > 0) {
+      throw new StepError(`the shipped README speaks to developers of the repository:\n  ${forDevelopers.join("\n  ")}`)
+    }
+    const dead = deadLinks(tarballFiles, (file) => fs.readFileSync(path.join(dist, file), "utf8"))
+    if (dead.length > 0) throw new StepError(`links that do not resolve inside the tarball:\n  ${dead.join("\n  ")}`)
+    const guides = tarballFiles.filter((file) => file.endsWith(".md"))
+    console.log(`${guides.length} Markdown files, every relative link resolves`)
   })
 
   step("publint", () => {
