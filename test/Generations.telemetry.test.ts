@@ -1,0 +1,255 @@
+/**
+ * What a call records (span attributes, metrics), the SDK's own middleware
+ * (`transformClient`), and the timeout under the live clock.
+ */
+import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import { assert, describe, expect, it } from "@effect/vitest"
+import { Duration, Effect, Layer, Metric, MetricState, Option, Schedule } from "effect"
+import * as util from "node:util"
+import { Generations, ModelGatesConfig, RetryPolicy } from "../src/index.js"
+import { always, fixture, fixtureJson, layerWith, respond, secretKey, sequence } from "./utils/MockHttp.js"
+import { makeRecordingTracer } from "./utils/RecordingTracer.js"
+
+const full = respond(200, fixture("generation.full.json"))
+const overloaded = respond(529, fixture("error.529.json"))
+const twice: RetryPolicy.RetryPolicy = Schedule.recurs(2).pipe(RetryPolicy.whileRetryable)
+
+/** The value of one metric with exactly these tags, from a snapshot of the registry. */
+const metricValue = (name: string, tags: Record<string, string>) =>
+  Effect.map(Metric.snapshot, (pairs) => {
+    const pair = pairs.find((pair) =>
+      pair.metricKey.name === name &&
+      pair.metricKey.tags.length === Object.keys(tags).length &&
+      pair.metricKey.tags.every((label) => tags[label.key] === label.value)
+    )
+    return pair?.metricState
+  })
+
+const counterValue = (name: string, tags: Record<string, string>) =>
+  Effect.map(metricValue(name, tags), (state) => {
+    if (state === undefined) return 0
+    assert(MetricState.isCounterState(state))
+    return Number(state.count)
+  })
+
+describe("telemetry", () => {
+  it.effect("a successful getGeneration span says what happened and what the generation was", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = makeRecordingTracer()
+      const mock = yield* sequence(overloaded, full)
+      yield* Generations.getGeneration({ id: "gen-otel" }, { retryPolicy: twice }).pipe(
+        Effect.provide(layerWith(mock)),
+        Effect.withTracer(tracer)
+      )
+      const span = spans.find((span) => span.name === "Generations.getGeneration")
+      assert(span !== undefined)
+      expect(Object.fromEntries(span.attributes)).toEqual({
+        "modelgates.generation.id": "gen-otel",
+        "modelgates.attempts": 2,
+        "http.response.status_code": 200,
+        "modelgates.generation.model": "anthropic/claude-sonnet-4.5",
+        "modelgates.generation.provider": "Anthropic",
+        "modelgates.generation.total_cost": 0.010734,
+        "modelgates.generation.tokens_prompt": 1001,
+        "modelgates.generation.tokens_completion": 498
+      })
+      // No GenAI usage attributes on a lookup: dashboards would count the tokens twice.
+      expect([...span.attributes.keys()].filter((key) => key.startsWith("gen_ai."))).toEqual([])
+    }))
+
+  it.effect("a failed call's span carries the error's tag and the last status", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = makeRecordingTracer()
+      const mock = yield* always(respond(404, fixture("error.404.json")))
+      yield* Generations.listGenerationContent({ id: "gen-gone" }).pipe(
+        Effect.provide(layerWith(mock)),
+        Effect.withTracer(tracer),
+        Effect.flip
+      )
+      const span = spans.find((span) => span.name === "Generations.listGenerationContent")
+      assert(span !== undefined)
+      // Effect itself adds the failure's `code.stacktrace`.
+      expect(Object.fromEntries([...span.attributes].filter(([key]) => key !== "code.stacktrace"))).toEqual({
+        "modelgates.generation.id": "gen-gone",
+        "modelgates.attempts": 1,
+        "http.response.status_code": 404,
+        "modelgates.error.tag": "NotFoundResponseError"
+      })
+    }))
+
+  it.effect("null fields of the generation are left off the span", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = makeRecordingTracer()
+      const body = fixtureJson("generation.full.json")
+      const data = { ...(body.data as object), provider_name: null, tokens_prompt: null, tokens_completion: null }
+      const mock = yield* always(respond(200, { ...body, data }))
+      yield* Generations.getGeneration({ id: "gen-nulls" }).pipe(
+        Effect.provide(layerWith(mock)),
+        Effect.withTracer(tracer)
+      )
+      const span = spans.find((span) => span.name === "Generations.getGeneration")
+      assert(span !== undefined)
+      expect(span.attributes.has("modelgates.generation.provider")).toBe(false)
+      expect(span.attributes.has("modelgates.generation.tokens_prompt")).toBe(false)
+      expect(span.attributes.has("modelgates.generation.tokens_completion")).toBe(false)
+      expect(span.attributes.has("modelgates.generation.model")).toBe(true)
+    }))
+
+  it.effect("counts requests by outcome, retries, and records each call's duration", () =>
+    Effect.gen(function*() {
+      const operation = "Generations.getGeneration"
+      const before = {
+        ok: yield* counterValue("modelgates.client.requests", { operation, outcome: "ok" }),
+        notFound: yield* counterValue("modelgates.client.requests", { operation, outcome: "NotFoundResponseError" }),
+        retries: yield* counterValue("modelgates.client.retries", { operation })
+      }
+      const retried = yield* sequence(overloaded, overloaded, full)
+      yield* Generations.getGeneration({ id: "gen-1" }, { retryPolicy: twice }).pipe(Effect.provide(layerWith(retried)))
+      const missing = yield* always(respond(404, fixture("error.404.json")))
+      yield* Generations.getGeneration({ id: "gen-2" }).pipe(Effect.provide(layerWith(missing)), Effect.flip)
+      expect(yield* counterValue("modelgates.client.requests", { operation, outcome: "ok" })).toBe(before.ok + 1)
+      expect(yield* counterValue("modelgates.client.requests", { operation, outcome: "NotFoundResponseError" })).toBe(
+        before.notFound + 1
+      )
+      expect(yield* counterValue("modelgates.client.retries", { operation })).toBe(before.retries + 2)
+      const duration = yield* metricValue("modelgates.client.duration", { operation })
+      assert(duration !== undefined && MetricState.isHistogramState(duration))
+      expect(duration.count).toBeGreaterThanOrEqual(2)
+    }))
+
+  it.effect("an input refused before any I/O is counted under its tag", () =>
+    Effect.gen(function*() {
+      const tags = { operation: "Generations.getGeneration", outcome: "InvalidRequestError" }
+      const before = yield* counterValue("modelgates.client.requests", tags)
+      const mock = yield* always(full)
+      yield* Generations.getGeneration({ id: "" }).pipe(Effect.provide(layerWith(mock)), Effect.flip)
+      expect(yield* counterValue("modelgates.client.requests", tags)).toBe(before + 1)
+    }))
+
+  it.effect("never the key: in no span, attribute or metric", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = makeRecordingTracer()
+      const mock = yield* sequence(overloaded, respond(401, fixture("error.401.json")))
+      yield* Generations.getGeneration({ id: "gen-1" }, { retryPolicy: twice }).pipe(
+        Effect.provide(layerWith(mock)),
+        Effect.withTracer(tracer),
+        Effect.flip
+      )
+      expect(util.inspect(spans, { depth: 10 })).not.toContain(secretKey)
+      expect(util.inspect(yield* Metric.snapshot, { depth: 10 })).not.toContain(secretKey)
+    }))
+})
+
+describe("transformClient", () => {
+  it.effect("applies to the SDK's calls, and is built once per client", () =>
+    Effect.gen(function*() {
+      const mock = yield* always(full)
+      let built = 0
+      const seen: Array<string> = []
+      const config = ModelGatesConfig.layer({
+        apiKey: secretKey,
+        transformClient: (client) => {
+          built++
+          return client.pipe(
+            HttpClient.mapRequest(HttpClientRequest.setHeader("X-Team", "billing")),
+            HttpClient.tapRequest((request) => Effect.sync(() => seen.push(request.url)))
+          )
+        }
+      })
+      const layer = Layer.merge(mock.layer, config)
+      yield* Effect.all([
+        Generations.getGeneration({ id: "gen-1" }),
+        Generations.listGenerationContent({ id: "gen-2" }).pipe(Effect.ignore),
+        Generations.getGeneration({ id: "gen-3" })
+      ]).pipe(Effect.provide(layer))
+      const requests = yield* mock.requests
+      expect(requests.map((request) => request.headers["x-team"])).toEqual(["billing", "billing", "billing"])
+      expect(seen).toEqual([
+        "https://modelgates.ai/api/v1/generation",
+        "https://modelgates.ai/api/v1/generation/content",
+        "https://modelgates.ai/api/v1/generation"
+      ])
+      expect(built).toBe(1)
+    }))
+
+  it.effect("leaves the rest of the application's HttpClient alone", () =>
+    Effect.gen(function*() {
+      const mock = yield* always(full)
+      const config = ModelGatesConfig.layer({
+        apiKey: secretKey,
+        transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("X-Team", "billing"))
+      })
+      yield* Effect.flatMap(HttpClient.HttpClient, (client) => client.get("https://example.test/other")).pipe(
+        Effect.provide(Layer.merge(mock.layer, config)),
+        Effect.scoped
+      )
+      const [request] = yield* mock.requests
+      expect(request?.headers["x-team"]).toBeUndefined()
+    }))
+
+  it.effect("layerConfig takes it too", () =>
+    Effect.gen(function*() {
+      const mock = yield* always(full)
+      const config = ModelGatesConfig.layerConfig({
+        apiKey: secretKey,
+        transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("X-Team", "search"))
+      })
+      yield* Generations.getGeneration({ id: "gen-1" }).pipe(Effect.provide(Layer.merge(mock.layer, config)))
+      const [request] = yield* mock.requests
+      expect(request?.headers["x-team"]).toBe("search")
+    }))
+})
+
+describe("the timeout under the live clock", () => {
+  // A client that never answers, counting the requests it saw interrupted.
+  const hanging = Effect.sync(() => {
+    const state = { interrupted: 0 }
+    const client = HttpClient.make(() =>
+      Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => state.interrupted++)))
+    )
+    return { state, layer: Layer.succeed(HttpClient.HttpClient, client) }
+  })
+
+  it.live("fails with RequestTimeoutError and interrupts the attempt", () =>
+    Effect.gen(function*() {
+      const { layer, state } = yield* hanging
+      const error = yield* Generations.getGeneration({ id: "gen-1" }, { timeout: "30 millis" }).pipe(
+        Effect.provide(
+          Layer.merge(layer, ModelGatesConfig.layer({ apiKey: secretKey, retryPolicy: RetryPolicy.none }))
+        ),
+        Effect.flip
+      )
+      assert(error._tag === "RequestTimeoutError")
+      expect(error.timeout).toEqual(Duration.millis(30))
+      expect(error.url).toBe("https://modelgates.ai/api/v1/generation?id=gen-1")
+      expect(error.message).toBe("Generations.getGeneration(\"gen-1\"): no complete response within 30ms")
+      expect(state.interrupted).toBe(1)
+    }))
+
+  it.live("interrupting the caller interrupts the attempt, and no timer is left behind", () =>
+    Effect.gen(function*() {
+      const { layer, state } = yield* hanging
+      const exit = yield* Generations.getGeneration({ id: "gen-1" }).pipe(
+        Effect.provide(Layer.merge(layer, ModelGatesConfig.layer({ apiKey: secretKey }))),
+        Effect.timeoutOption("30 millis")
+      )
+      expect(exit).toEqual(Option.none())
+      expect(state.interrupted).toBe(1)
+    }))
+
+  it.live("a response within the timeout is returned as it is", () =>
+    Effect.gen(function*() {
+      const client = HttpClient.make((request) =>
+        Effect.as(
+          Effect.sleep("5 millis"),
+          HttpClientResponse.fromWeb(request, new Response(fixture("generation.full.json"), { status: 200 }))
+        )
+      )
+      const response = yield* Generations.getGeneration({ id: "gen-1" }, { timeout: "5 seconds" }).pipe(
+        Effect.provide(
+          Layer.merge(Layer.succeed(HttpClient.HttpClient, client), ModelGatesConfig.layer({ apiKey: secretKey }))
+        )
+      )
+      expect(response.data.totalCost).toBe(0.010734)
+    }))
+})
