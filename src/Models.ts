@@ -11,19 +11,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-
-// A field the API describes as required but nullable. The live service omits
-// some of them, so a missing key reads as `null`; encoding always writes it.
-const nullable = <S extends Schema.Schema.Any, const Key extends string>(schema: S, key: Key) =>
-  Schema.optionalWith(Schema.NullOr(schema), { default: () => null }).pipe(Schema.fromKey(key))
-
-// A field that is optional and not nullable on the wire. A stray `null` is
-// read as absent rather than failing the whole body.
-const optional = <S extends Schema.Schema.Any, const Key extends string>(schema: S, key: Key) =>
-  Schema.optionalWith(schema, { nullable: true, exact: true }).pipe(Schema.fromKey(key))
-
-const required = <S extends Schema.Schema.Any, const Key extends string>(schema: S, key: Key) =>
-  Schema.propertySignature(schema).pipe(Schema.fromKey(key))
+import { nullable, optional, required } from "./internal/wireFields.js"
 
 // An open enumeration is any string: the known values are documented (and
 // exported as `Known*` literals to narrow with `Schema.is`), but a value added
