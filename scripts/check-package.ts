@@ -13,7 +13,8 @@
  *    registry when the cache lacks something), and there imports it from ESM
  *    and requires it from CommonJS (both run a call through the in-memory
  *    simulator and decode a fixture), runs the bin, and type-checks a small
- *    program under `moduleResolution` node16 (ESM and CommonJS) and bundler.
+ *    program under `moduleResolution` node16 (ESM and CommonJS) and bundler,
+ *    with `strict`, `exactOptionalPropertyTypes` and `noUncheckedIndexedAccess`.
  *
  * Run with `tsx scripts/check-package.ts`. The smoke programs live in
  * scripts/package-smoke/. Exits non-zero at the first failing step; the
@@ -179,8 +180,10 @@ const main = () => {
       compilerOptions: {
         target: "ES2022",
         lib: ["ES2022", "DOM"],
+        // The strictest settings users compile with (check:docs holds the documentation's code to them too).
         strict: true,
         exactOptionalPropertyTypes: true,
+        noUncheckedIndexedAccess: true,
         noEmit: true,
         skipLibCheck: false,
         types: [],
