@@ -146,7 +146,10 @@ export const make = (options: {
       Effect.flatMap(snapshot, (state) =>
         stdio.err(`${stdio.errIsTerminal ? "\r\x1b[K" : ""}${summaryLine(options.label, state)}\n`))
     )
-    yield* draw.pipe(Effect.delay(interval), Effect.repeat(Schedule.spaced(interval)), Effect.forkScoped)
+    yield* Effect.sleep(interval).pipe(
+      Effect.zipRight(Effect.repeat(draw, Schedule.spaced(interval))),
+      Effect.forkScoped
+    )
     return {
       record: (found) =>
         Ref.update(counts, (now) => ({ ...now, done: now.done + 1, failed: found ? now.failed : now.failed + 1 })),
