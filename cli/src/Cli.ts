@@ -38,6 +38,14 @@ export const command = Command.make("modelgates", {}, () =>
 
 const cli = Command.run(command, { name: "modelgates", version })
 
+// @effect/cli stops looking for options after an argument that starts with
+// "-", so `report - --wait` would not see `--wait`: a lone "-" (stdin as
+// FILE) moves to the end, unless it is the value of --out (stdout).
+const stdinLast = (argv: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const index = argv.findIndex((arg, i) => arg === "-" && argv[i - 1] !== "--out" && argv[i - 1] !== "-o")
+  return index === -1 ? argv : [...argv.slice(0, index), ...argv.slice(index + 1), "-"]
+}
+
 /**
  * The exit code of a command that was interrupted (Ctrl-C).
  *
@@ -60,7 +68,7 @@ export const run = (
     const stdio = yield* Stdio.Stdio
     const say = (message: string) => stdio.err(`modelgates: ${message}\n`)
     const console = Stdio.console(stdio, yield* Effect.console)
-    return yield* cli(["node", "modelgates", ...argv]).pipe(
+    return yield* cli(["node", "modelgates", ...stdinLast(argv)]).pipe(
       Effect.withConsole(console),
       Effect.provide(CliConfig.layer({ showBuiltIns: false })),
       Effect.as(0),

@@ -72,7 +72,7 @@ const format = Options.choice("format", ["table", "json", "csv", "html"]).pipe(
 
 const out = Options.text("out").pipe(
   Options.withAlias("o"),
-  Options.withDescription("Write the report to this file instead of stdout."),
+  Options.withDescription("Write the report to this file instead of stdout (- is stdout)."),
   Options.optional
 )
 
@@ -177,7 +177,7 @@ export const command = Command.make(
         )
       }))
       const text = yield* render(options.format, report, failed)
-      if (Option.isSome(options.out)) {
+      if (Option.isSome(options.out) && options.out.value !== "-") {
         const path = options.out.value
         const fs = yield* FileSystem.FileSystem
         yield* fs.writeFileString(path, text).pipe(

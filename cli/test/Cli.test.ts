@@ -189,7 +189,8 @@ describe("modelgates report", () => {
     Effect.gen(function*() {
       const [a, b, c] = past()
       const stdin = `# nightly batch\n${a.id}\n\n  ${b.id}  \n${a.id}\r\n# done\n${c.id}`
-      const ran = yield* runCli(["report", "--simulator", "--format", "json", "-"], { stdin })
+      // "-" before the options: @effect/cli alone would stop reading options there.
+      const ran = yield* runCli(["report", "-", "--simulator", "--format", "json", "--out", "-"], { stdin })
       expect(ran.code, ran.err).toBe(0)
       const { report } = decodeReport(ran.out)
       expect(report.count).toBe(3)
