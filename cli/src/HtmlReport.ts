@@ -95,7 +95,8 @@ h2 { font-size: 17px; margin: 0 0 10px; }
 .total .label { color: var(--muted); font-size: 13px; }
 .total .value { font-size: 20px; font-weight: 600; font-variant-numeric: tabular-nums; word-break: break-all; }
 .total .note { color: var(--muted); font-size: 12px; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 14px; margin-bottom: 22px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 14px; margin-bottom: 22px; }
+.charts figure:first-child { grid-column: 1 / -1; }
 figure { margin: 0; padding: 14px; }
 figcaption { font-weight: 600; margin-bottom: 8px; }
 .chart { position: relative; height: 300px; }
