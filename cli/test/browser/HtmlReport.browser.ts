@@ -6,7 +6,7 @@
  * made here from the simulator's generations, apart from the SDK's `Usage`.
  */
 import { ModelGatesSimulator } from "@modelgates/effect/testing"
-import { Effect } from "effect"
+import { DateTime, Effect } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -132,7 +132,7 @@ describe("the HTML report in headless Chromium, offline", () => {
   })
 
   it("charts the cost by day", async () => {
-    const byDay = groups((data) => data.createdAt.toJSON().slice(0, 10))
+    const byDay = groups((data) => DateTime.formatIsoDateUtc(data.createdAt))
     const drawn = await chart("chart-cost-by-day")
     expect(drawn.painted).toBe(true)
     expect(drawn.labels).toEqual([...byDay.keys()].sort())
