@@ -307,15 +307,31 @@ const runThroughput = async (port: number) => {
   return { summary, rss }
 }
 
+/** What a section could not measure (a child that failed or ran past its deadline), by client or variant. */
+type Failures = Map<string, string>
+
+const failureOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split("\n")[0]
+
 const runLeak = async (port: number) => {
   const leaks = new Map<string, Leak>()
+  const failures: Failures = new Map()
   for (const client of clientNames.filter((name) => leakChecked.has(variantOf(name).name))) {
     const { name, variant } = variantOf(client)
-    const result = await runChild(childScript("client", variant), [task(name, port, "leak")], ["--expose-gc"], 240_000)
-    leaks.set(client, result as unknown as Leak)
-    log(`leak ${client.padEnd(26)} ${((result.heapEnd as number) - (result.heap0 as number)) / 1024} KiB`)
+    try {
+      const result = await runChild(
+        childScript("client", variant),
+        [task(name, port, "leak")],
+        ["--expose-gc"],
+        300_000
+      )
+      leaks.set(client, result as unknown as Leak)
+      log(`leak ${client.padEnd(26)} ${((result.heapEnd as number) - (result.heap0 as number)) / 1024} KiB`)
+    } catch (error) {
+      failures.set(client, failureOf(error))
+      log(`leak ${client.padEnd(26)} not measured: ${failureOf(error)}`)
+    }
   }
-  return leaks
+  return { leaks, failures }
 }
 
 interface BulkBatch {
@@ -332,17 +348,23 @@ interface Bulk {
 
 const runBulk = async (port: number) => {
   const out = new Map<string, Bulk>()
+  const failures: Failures = new Map()
   for (const variant of sources.keys()) {
     const bulkTask = JSON.stringify({ port, ids: bulkIds, concurrency: 32, rounds: bulkRounds, warmupIds: 1000 })
-    const result = await runChild(childScript("bulk", variant), [bulkTask], ["--expose-gc"], 600_000)
-    const bulk = result as unknown as Bulk
-    out.set(variant, bulk)
+    let bulk: Bulk
+    try {
+      bulk = (await runChild(childScript("bulk", variant), [bulkTask], ["--expose-gc"], 600_000)) as unknown as Bulk
+    } catch (error) {
+      failures.set(variant, failureOf(error))
+      log(`bulk${variant === "" ? "" : ` @${variant}`}: not measured: ${failureOf(error)}`)
+      continue
+    }
     if (!bulk.getGenerations) log(`bulk${variant === "" ? "" : ` @${variant}`}: getGenerations not available`)
     for (const b of bulk.batches) {
       log(`bulk ${b.variant.padEnd(16)} ${f1(b.seconds)} s, ${f1(b.cpuMicros / 1e6)} s CPU, ${b.requests} requests`)
     }
   }
-  return out
+  return { bulks: out, failures }
 }
 
 interface Decode {
@@ -505,14 +527,14 @@ const main = async () => {
   }
 
   let throughput: Awaited<ReturnType<typeof runThroughput>> | undefined
-  let leaks: Map<string, Leak> | undefined
-  let bulks: Map<string, Bulk> | undefined
+  let leakRun: Awaited<ReturnType<typeof runLeak>> | undefined
+  let bulkRun: Awaited<ReturnType<typeof runBulk>> | undefined
   const variants = [...new Set(clientNames.map((client) => variantOf(client).variant))]
   const server = await startServer(childScript("server", variants[0] ?? ""))
   try {
     if (!skip.has("throughput")) throughput = await runThroughput(server.port)
-    if (!skip.has("leak")) leaks = await runLeak(server.port)
-    if (!skip.has("bulk")) bulks = await runBulk(server.port)
+    if (!skip.has("leak")) leakRun = await runLeak(server.port)
+    if (!skip.has("bulk")) bulkRun = await runBulk(server.port)
   } finally {
     server.stop()
   }
@@ -641,9 +663,13 @@ const main = async () => {
     }
   }
 
-  if (leaks !== undefined) {
-    const rows = clientNames.filter((client) => leaks!.has(client)).map((client) => {
-      const leak = leaks!.get(client)!
+  const notMeasured = (failures: Failures, label: (key: string) => string) =>
+    [...failures].map(([key, reason]) => `${label(key)}: not measured (${reason}).`)
+
+  if (leakRun !== undefined) {
+    const { failures, leaks } = leakRun
+    const rows = clientNames.filter((client) => leaks.has(client)).map((client) => {
+      const leak = leaks.get(client)!
       return [
         client,
         kb(leak.heap0),
@@ -666,10 +692,16 @@ const main = async () => {
           "growth 10k→20k KiB",
           "bytes/call",
           "peak RSS MiB"
-        ], rows)
+        ], rows) +
+        notMeasured(failures, (client) => client).map((line) => `\n\n${line}`).join("")
     )
-    json.leak = Object.fromEntries(leaks)
-    for (const client of clientNames.filter((name) => name.startsWith("sdk") && leaks!.has(name))) {
+    json.leak = { ...Object.fromEntries(leaks), notMeasured: Object.fromEntries(failures) }
+    for (const [client, reason] of failures) {
+      if (client.startsWith("sdk")) {
+        targets.push([`${client}: no heap growth over calls 10k→20k`, reason, "not measured"])
+      }
+    }
+    for (const client of clientNames.filter((name) => name.startsWith("sdk") && leaks.has(name))) {
       // A leak grows with the calls: judge the second 10,000, after the
       // first 10,000 have settled JIT code and caches.
       const leak = leaks.get(client)!
@@ -682,9 +714,10 @@ const main = async () => {
     }
   }
 
-  if (bulks !== undefined) {
+  if (bulkRun !== undefined) {
+    const { bulks, failures } = bulkRun
     const rows: Array<Array<string>> = []
-    const notes: Array<string> = []
+    const notes = notMeasured(failures, (variant) => `bulk lookups${variant === "" ? "" : ` @${variant}`}`)
     for (const [variant, bulk] of bulks) {
       const label = (name: string) => `${name}${variant === "" ? "" : ` @${variant}`}`
       const totals = new Map<string, { seconds: number; cpuMicros: number; batches: number }>()
@@ -728,7 +761,7 @@ const main = async () => {
         ], rows) +
         (notes.length > 0 ? `\n\n${notes.join("\n")}` : "")
     )
-    json.bulk = Object.fromEntries(bulks)
+    json.bulk = { ...Object.fromEntries(bulks), notMeasured: Object.fromEntries(failures) }
   }
 
   if (decode !== undefined) {
