@@ -1,29 +1,30 @@
 /**
- * Response bodies decoded at the cost of one pass over the JSON.
+ * The decoder of the SDK's calls: a model decoded at about the cost of one
+ * pass over the JSON.
  *
  * Effect's parser decodes a `Schema.Class` whose fields are renamed
  * (`fromKey`) or defaulted (`optionalWith`) in three passes: the wire-keyed
  * struct, the property signature transformations (each deletes a key, which
- * turns the object into a dictionary), then the camelCase struct again, with a
- * union tried and an `Either` built for every field on the way. On
- * `generation.full.json` that is 3–4 times the official client's zod schema
- * (docs/benchmarks.md). None of that work is needed to find out that a body
- * is valid and what it decodes to.
+ * turns the object into a dictionary), then the camelCase struct again, before
+ * the constructor copies the properties twice more. On `generation.full.json`
+ * that is several times the official client's zod schema. None of it is needed
+ * to find out that a body is valid and what it decodes to.
  *
- * So a model decodes here in two tiers:
+ * So a body decodes in two tiers:
  * - the success path: a decoder compiled once from the model's own AST, for the
  *   nodes the models are made of (keywords, literals, refinements, unions
  *   without discriminating literals, arrays, structs, transformations and
- *   declarations such as the classes and `DateTimeUtc`). It runs the same
- *   checks, filters and transformations Effect's parser runs, in the same
- *   order, but allocates nothing it does not return. Any other node is
- *   delegated to Effect's parser.
- * - any failure: the body is decoded again by Effect's parser, with the
- *   standard AST, so a `ParseError` (its paths, messages and first issue) is
- *   exactly the one `Schema.decodeUnknown(schema)` gives.
+ *   declarations such as the classes and `DateTimeUtc`). It applies the same
+ *   checks, filters and transformations as Effect's parser, in the same order,
+ *   and builds no issue: it only answers "this value" or `failed`. Any other
+ *   node is delegated to Effect's parser.
+ * - anything else: the input is decoded again by Effect's parser with the
+ *   model's AST, so a failure (its issues, paths and messages) is the one
+ *   `Schema.decodeUnknown(schema)` reports.
  *
- * The models are not written twice: the decoder is derived from them, and the
- * tests check that both tiers agree on fixtures and on arbitrary inputs.
+ * Nothing is written twice: the decoder is derived from the models, and
+ * test/ModelsDecoder.test.ts checks that both tiers agree, on the fixtures,
+ * every single change to them and arbitrary bodies.
  */
 import * as Either from "effect/Either"
 import * as Function from "effect/Function"
@@ -34,7 +35,7 @@ import * as AST from "effect/SchemaAST"
 import * as Models from "../Models.js"
 import * as wireFields from "./wireFields.js"
 
-/** What a compiled decoder returns when the input does not decode. */
+/** What a compiled decoder returns when the input does not decode (exported for the tests). */
 export const failed: unique symbol = Symbol("@modelgates/effect/internal/decoder/failed")
 
 /** Decodes the success path, or returns `failed`; never builds an issue. */
@@ -59,6 +60,7 @@ const delegate = (ast: AST.AST): Decode => {
 
 const memo = new WeakMap<AST.AST, Decode>()
 
+/** The success path's decoder of an AST, compiled once (exported for the tests). */
 export const compile = (ast: AST.AST): Decode => {
   let decode = memo.get(ast)
   if (decode === undefined) {
