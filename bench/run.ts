@@ -359,6 +359,7 @@ const runBulk = async (port: number) => {
       log(`bulk${variant === "" ? "" : ` @${variant}`}: not measured: ${failureOf(error)}`)
       continue
     }
+    out.set(variant, bulk)
     if (!bulk.getGenerations) log(`bulk${variant === "" ? "" : ` @${variant}`}: getGenerations not available`)
     for (const b of bulk.batches) {
       log(`bulk ${b.variant.padEnd(16)} ${f1(b.seconds)} s, ${f1(b.cpuMicros / 1e6)} s CPU, ${b.requests} requests`)
