@@ -376,6 +376,175 @@ describe("ModelGatesSimulator (in memory)", () => {
         yield* control.clearRequests
         expect(yield* control.requests).toEqual([])
       }).pipe(Effect.provide(testLayer())))
+
+    it.effect("records arrival times on the Clock, so a test sees that nothing was sent during a wait", () =>
+      Effect.gen(function*() {
+        const control = yield* simulator
+        const { id } = yield* pick("prompt")
+        yield* TestClock.adjust("7 seconds")
+        yield* control.storm({ retryAfter: "2 seconds", requests: 2 })
+        yield* withTime(Generations.getGeneration({ id }, { retryPolicy: retries(3) }), "100 millis")
+        const log = yield* control.requests
+        expect(log.map((entry) => [entry.at, entry.status])).toEqual([[7000, 429], [9000, 429], [11000, 200]])
+      }).pipe(Effect.provide(testLayer())))
+  })
+
+  describe("listing", () => {
+    it.effect("gives the ids of the store in order, ready or not, the added ones last", () =>
+      Effect.gen(function*() {
+        const control = yield* simulator
+        const ids = yield* control.ids
+        expect(ids).toEqual((yield* control.generations).map((generation) => generation.id))
+        // 12 past generations by default, and the one just finished.
+        expect(ids).toHaveLength(13)
+        const added = yield* control.add()
+        expect(yield* control.ids).toEqual([...ids, added.id])
+        yield* control.remove(ids[0])
+        expect(yield* control.ids).toEqual([...ids.slice(1), added.id])
+      }).pipe(Effect.provide(testLayer())))
+
+    it.effect("answers GET /__simulator/generations with every generation as JSON, without a key or a log entry", () =>
+      Effect.gen(function*() {
+        const control = yield* simulator
+        const client = yield* HttpClient.HttpClient
+        const listed = Effect.flatMap(
+          client.get("http://simulator.test/__simulator/generations"),
+          (response) => Effect.map(response.json, (body) => ({ status: response.status, body }))
+        ).pipe(Effect.scoped)
+        const fresh = yield* pick("fresh")
+        const before = yield* listed
+        expect(before.status).toBe(200)
+        const stored = yield* control.generations
+        expect(before.body).toEqual({
+          data: stored.map((generation) => ({
+            id: generation.id,
+            label: generation.label,
+            ready: generation.id !== fresh.id,
+            ready_at: new Date(generation.readyAt).toISOString(),
+            content_stored: generation.content !== null
+          }))
+        })
+        yield* TestClock.adjust("2 seconds")
+        const after = yield* listed
+        expect(after.body).toMatchObject({ data: stored.map(() => ({ ready: true })) })
+        const posted = yield* Effect.scoped(client.post("http://simulator.test/__simulator/generations"))
+        expect(posted.status).toBe(405)
+        expect(yield* control.requests).toEqual([])
+      }).pipe(Effect.provide(testLayer())))
+  })
+
+  describe("readiness during a run", () => {
+    it.effect("counts a generation's readyAfter from when it was added", () =>
+      Effect.gen(function*() {
+        const control = yield* simulator
+        // Long after the simulator started: the default readyAfter (3 s here) has passed many times over.
+        yield* TestClock.adjust("1 minute")
+        const added = yield* control.add()
+        expect(added.readyAt).toBe(63_000)
+        const status = Effect.map(
+          Effect.either(Generations.getGeneration({ id: added.id })),
+          (result) => result._tag === "Right" ? 200 : result.left._tag
+        )
+        expect(yield* status).toBe("NotFoundResponseError")
+        yield* TestClock.adjust("2999 millis")
+        expect(yield* status).toBe("NotFoundResponseError")
+        yield* TestClock.adjust("1 millis")
+        expect(yield* status).toBe(200)
+      }).pipe(Effect.provide(testLayer({ ...simulatorOptions, readyAfter: "3 seconds" }))))
+  })
+
+  describe("storm", () => {
+    const statuses = Effect.map(
+      Effect.flatMap(simulator, (simulator) => simulator.requests),
+      (log) => log.map((entry) => entry.status)
+    )
+    /** Looks up each id once, without retries, whatever it answers. */
+    const lookUp = (ids: ReadonlyArray<string>) =>
+      Effect.forEach(ids, (id) => Effect.either(Generations.getGeneration({ id })), { discard: true })
+
+    it.effect("answers a burst of requests, across all ids, with 429 and the Retry-After asked for", () =>
+      Effect.gen(function*() {
+        const control = yield* simulator
+        const ids = yield* control.ids
+        yield* control.storm({ retryAfter: "1500 millis", requests: 3 })
+        const limited = yield* Effect.flip(Generations.getGeneration({ id: ids[0] }))
+        assert(limited._tag === "TooManyRequestsResponseError")
+        expect(limited.headers["retry-after"]).toBe("2")
+        expect(limited.headers["retry-after-ms"]).toBe("1500")
+        expect(limited.retryAfter).toEqual(Option.some(Duration.millis(1500)))
+        yield* lookUp(ids.slice(1, 5))
+        expect(yield* statuses).toEqual([429, 429, 429, 200, 200])
+      }).pipe(Effect.provide(testLayer())))
+
+    it.effect("answers a seeded share of requests: the same places every run, other places for another seed", () =>
+      Effect.gen(function*() {
+        const [id] = yield* Effect.flatMap(simulator, (simulator) => simulator.ids)
+        const limitedPlaces = (seed: number) =>
+          Effect.gen(function*() {
+            const control = yield* simulator
+            yield* control.storm({ share: 0.3, requests: 200, seed })
+            yield* lookUp(Array.from({ length: 210 }, () => id))
+            const log = yield* statuses
+            yield* control.clearRequests
+            expect(log.slice(200).every((status) => status === 200)).toBe(true)
+            return log.flatMap((status, i) => status === 429 ? [i] : [])
+          })
+        const first = yield* limitedPlaces(5)
+        expect(first.length).toBeGreaterThan(30)
+        expect(first.length).toBeLessThan(90)
+        expect(yield* limitedPlaces(5)).toEqual(first)
+        expect(yield* limitedPlaces(6)).not.toEqual(first)
+      }).pipe(Effect.provide(testLayer())))
+
+    it.effect("ends after its duration on the Clock, or when calmed", () =>
+      Effect.gen(function*() {
+        const control = yield* simulator
+        const [id] = yield* control.ids
+        yield* control.storm({ duration: "10 seconds" })
+        yield* lookUp([id])
+        yield* TestClock.adjust("9999 millis")
+        yield* lookUp([id])
+        yield* TestClock.adjust("1 millis")
+        yield* lookUp([id])
+        yield* control.storm({})
+        yield* lookUp([id, id])
+        yield* control.calm
+        yield* lookUp([id])
+        expect(yield* statuses).toEqual([429, 429, 200, 429, 429, 200])
+      }).pipe(Effect.provide(testLayer())))
+
+    it.effect("gives way to a scripted fault, and leaves the simulator's own endpoint alone", () =>
+      Effect.gen(function*() {
+        const control = yield* simulator
+        const [id] = yield* control.ids
+        yield* control.storm({ requests: 2 })
+        yield* control.script({ id }, ModelGatesSimulator.errorResponse(503))
+        const listing = yield* HttpClient.get("http://simulator.test/__simulator/generations").pipe(Effect.scoped)
+        expect(listing.status).toBe(200)
+        yield* lookUp([id, id, id, id])
+        // The scripted fault does not count in the storm.
+        expect(yield* statuses).toEqual([503, 429, 429, 200])
+      }).pipe(Effect.provide(testLayer())))
+
+    it.effect("refuses options out of range, naming them", () =>
+      Effect.gen(function*() {
+        const control = yield* simulator
+        const cases: ReadonlyArray<readonly [ModelGatesSimulator.StormOptions, string]> = [
+          [{ share: 1.5 }, "share must be from 0 to 1, got 1.5"],
+          [{ share: Number.NaN }, "share must be from 0 to 1, got NaN"],
+          [{ requests: 0 }, "requests must be a whole number from 1, got 0"],
+          [{ requests: 2.5 }, "requests must be a whole number from 1, got 2.5"],
+          [{ retryAfter: "soon" as Duration.DurationInput }, "cannot read retryAfter \"soon\" as a duration"]
+        ]
+        for (const [options, message] of cases) {
+          const error = yield* Effect.flip(control.storm(options))
+          expect(error._tag).toBe("IllegalArgumentException")
+          expect(error.message).toBe(`ModelGatesSimulator.storm: ${message}`)
+        }
+        // Nothing refused started a storm.
+        yield* lookUp([(yield* control.ids)[0]])
+        expect(yield* statuses).toEqual([200])
+      }).pipe(Effect.provide(testLayer())))
   })
 })
 
@@ -459,6 +628,8 @@ const collectSamples: Effect.Effect<
   yield* take("unknown id", "/generation", "gen-0000000000-doesnotexist")
   yield* take("content not logged", "/generation/content", notLogged.id)
   yield* take("missing id", "/generation", undefined)
+  yield* control.storm({ retryAfter: "3 seconds", requests: 1 })
+  yield* take("a storm", "/generation", added.id)
   yield* take("unknown path", "/generations", added.id)
   for (const status of [402, 500, 502, 524, 529]) {
     yield* control.script({ id: added.id }, ModelGatesSimulator.errorResponse(status))

@@ -3,6 +3,7 @@
  * them: real processes, real ports on 127.0.0.1, Ctrl-C to stop.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { ModelGatesSimulator } from "@modelgates/effect/testing"
 import { Duration, Effect, Either } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as http from "node:http"
@@ -157,6 +158,21 @@ describe("modelgates-simulator", () => {
     for (const url of elsewhere) expect(url).toMatch(/^http:\/\/[\d.]+:8787\/api\/v1$/)
   })
 
+  it("--list prints the id of every generation, one a line, and exits 0", async () => {
+    const run = start([bin, "--list", "--seed", "3", "--generations", "5"])
+    expect(await exitWithin(run, 30_000)).toBe(0)
+    const lines = run.output().trimEnd().split("\n")
+    const seeded = await Effect.runPromise(
+      Effect.flatMap(ModelGatesSimulator.ModelGatesSimulator, (simulator) => simulator.ids).pipe(
+        Effect.provide(ModelGatesSimulator.layer({ seed: 3, generations: 5 }))
+      )
+    )
+    // The seeded ids, then the one just finished, made at start.
+    expect(lines).toHaveLength(6)
+    expect(lines.slice(0, 5)).toEqual(seeded.slice(0, 5))
+    expect(lines[5]).toMatch(/^gen-\d+-\w{20}$/)
+  }, 60_000)
+
   it("refuses an unknown option with the usage, and exits 1", async () => {
     const run = start([bin, "--colour", "blue"])
     expect(await exitWithin(run, 15_000)).toBe(1)
@@ -170,6 +186,7 @@ describe("modelgates-simulator", () => {
     it("default to port 8787 and the simulator's defaults", () => {
       expect(parse([])).toEqual(Either.right({ _tag: "Serve", options: { port: 8787 } }))
       expect(parse(["--help"])).toEqual(Either.right({ _tag: "Help" }))
+      expect(parse(["--list", "--seed", "2"])).toEqual(Either.right({ _tag: "List", options: { port: 8787, seed: 2 } }))
     })
 
     it("read every option, in both spellings", () => {
@@ -212,7 +229,8 @@ describe("modelgates-simulator", () => {
         [["--ready-after", "soon"], "--ready-after"],
         [["--key"], "--key needs a value"],
         [["--key", "two words"], "--key"],
-        [["--verbose"], "unknown option"]
+        [["--verbose"], "unknown option"],
+        [["--list=all"], "--list takes no value"]
       ]
       for (const [argv, message] of cases) {
         const parsed = parse(argv)

@@ -9,7 +9,21 @@
  * (`@modelgates/effect/testing/ModelGatesSimulatorServer`, Node only) answers
  * over a real HTTP server on loopback, for any client in any language. Either
  * way a {@link ModelGatesSimulator} service controls it: add and remove
- * generations, script faults, read the request log.
+ * generations, list their ids, script faults, raise a rate-limit storm, read
+ * the request log.
+ *
+ * For tests of many lookups at once:
+ *
+ * - `ids` lists the store; so does `GET /__simulator/generations` on the
+ *   simulator's origin (outside the API's base path, without a key, and not
+ *   in the request log), as JSON:
+ *   `{ "data": [{ "id", "label", "ready", "ready_at", "content_stored" }] }`.
+ * - {@link Service.storm} answers a burst or a seeded share of all requests,
+ *   whatever their id, with 429 and a `Retry-After`.
+ * - Each logged request carries its arrival time on the `Clock` (`at`), so a
+ *   test can check that nothing was sent while a `Retry-After` ran.
+ * - A generation added during a run answers 404 until its `readyAfter` has
+ *   passed, counted from when it was added.
  *
  * Every success and error body is encoded with the SDK's own models, so the
  * simulator and the SDK cannot drift apart.
@@ -22,7 +36,7 @@
  *
  * const program = Effect.gen(function*() {
  *   const simulator = yield* ModelGatesSimulator.ModelGatesSimulator
- *   const id = (yield* simulator.generations)[0]?.id ?? ""
+ *   const [id = ""] = yield* simulator.ids
  *   yield* simulator.script({ id }, ModelGatesSimulator.errorResponse(529))
  *   // The 529 is retried by the default policy; the second attempt succeeds.
  *   return yield* Generations.getGeneration({ id })
@@ -36,9 +50,35 @@
  * Effect.runPromise(Effect.provide(program, TestLayer))
  * ```
  *
+ * @example
+ * ```ts
+ * import { Generations, ModelGatesConfig, RetryPolicy } from "@modelgates/effect"
+ * import { ModelGatesSimulator } from "@modelgates/effect/testing"
+ * import { Effect, Layer } from "effect"
+ *
+ * // A storm: the next 3 requests, whatever their id, get 429 with Retry-After: 2.
+ * // The default policy honours it, so nothing is sent again for 2 seconds.
+ * const program = Effect.gen(function*() {
+ *   const simulator = yield* ModelGatesSimulator.ModelGatesSimulator
+ *   const [id = ""] = yield* simulator.ids
+ *   yield* simulator.storm({ retryAfter: "2 seconds", requests: 3 })
+ *   yield* Generations.getGeneration({ id }, { retryPolicy: RetryPolicy.defaultPolicy })
+ *   // 429, 429, 429, then 200: each sent at least 2 seconds after the one before.
+ *   return (yield* simulator.requests).map((request) => [request.at, request.status])
+ * })
+ *
+ * const TestLayer = Layer.merge(
+ *   ModelGatesSimulator.layer({ seed: 7 }),
+ *   ModelGatesConfig.layer({ apiKey: ModelGatesSimulator.defaultApiKey })
+ * )
+ *
+ * Effect.runPromise(Effect.provide(program, TestLayer))
+ * ```
+ *
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -314,6 +354,39 @@ export const drop = (options: { readonly delay?: Duration.DurationInput | undefi
 export const redirect = (location: string, options: { readonly status?: number | undefined } = {}): Fault =>
   respond(options.status ?? 307, { headers: { location } })
 
+/**
+ * A rate-limit storm: for a while, the API answers a share of all requests,
+ * whatever their id or path, with 429 and a `Retry-After`. It ends after
+ * `requests` requests, or after `duration` on the `Clock`, whichever comes
+ * first, or when {@link Service.calm} is called; without either bound it
+ * lasts until then.
+ *
+ * A fault scripted for a request's id or path comes first; the storm answers
+ * before authentication and the rate limit.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface StormOptions {
+  /**
+   * The wait each 429 asks for, as `Retry-After` in whole seconds (rounded
+   * up) and `retry-after-ms` in milliseconds. Default: no such header.
+   */
+  readonly retryAfter?: Duration.DurationInput | undefined
+  /** How many requests the storm lasts for, answered 429 or not: with `share` 1, a burst of that many 429s. */
+  readonly requests?: number | undefined
+  /** How long the storm lasts on the `Clock`, from when it starts. */
+  readonly duration?: Duration.DurationInput | undefined
+  /**
+   * The share of requests answered 429, from 0 to 1. Default `1`: every one.
+   * Which ones is drawn from `seed` and the request's place in the storm, so
+   * the same storm picks the same places in every run.
+   */
+  readonly share?: number | undefined
+  /** Default: the simulator's seed. */
+  readonly seed?: number | undefined
+}
+
 // -----------------------------------------------------------------------------
 // request log
 // -----------------------------------------------------------------------------
@@ -337,7 +410,11 @@ export type Outcome = "pending" | "complete" | "aborted" | "truncated" | "droppe
 export interface LoggedRequest {
   /** Counts from 0 in arrival order. */
   readonly seq: number
-  /** `Clock` time of arrival, in milliseconds. */
+  /**
+   * `Clock` time of arrival, in milliseconds: `TestClock` time in memory,
+   * the system's over HTTP. Compare arrivals to check that nothing was sent
+   * during a pause.
+   */
   readonly at: number
   readonly method: string
   readonly path: string
@@ -359,14 +436,27 @@ export interface LoggedRequest {
  * @category models
  */
 export interface Service {
-  /** Adds a generation; it is found once its `readyAfter` has passed on the `Clock`. */
+  /**
+   * Adds a generation, at any time during a run; it answers 404 until its
+   * `readyAfter` (default: the simulator's) has passed on the `Clock`,
+   * counted from when it was added.
+   */
   readonly add: (options?: AddOptions) => Effect.Effect<StoredGeneration>
   /** Removes a generation; `false` when there was none with that id. */
   readonly remove: (id: string) => Effect.Effect<boolean>
-  /** The generations in the store, in the order they were added. */
+  /** The generations in the store, in the order they were added, ready or not. */
   readonly generations: Effect.Effect<ReadonlyArray<StoredGeneration>>
+  /** The ids of {@link generations}, in the same order. */
+  readonly ids: Effect.Effect<ReadonlyArray<string>>
   /** Queues faults for the target, to be consumed one per request, in order. */
   readonly script: (target: Target, ...faults: ReadonlyArray<Fault>) => Effect.Effect<void>
+  /**
+   * Starts a rate-limit storm across all ids, in place of any storm in
+   * progress. Fails when an option is out of range.
+   */
+  readonly storm: (options: StormOptions) => Effect.Effect<void, Cause.IllegalArgumentException>
+  /** Ends the storm in progress, if any. */
+  readonly calm: Effect.Effect<void>
   /** Every request received so far. */
   readonly requests: Effect.Effect<ReadonlyArray<LoggedRequest>>
   /** Empties the request log. */

@@ -86,6 +86,8 @@ export interface Server {
 /**
  * Serves a simulator over HTTP on `127.0.0.1` (port `0` picks a free one)
  * until the scope closes; closing drops open connections and stops at once.
+ * Besides the API below the base path, it answers
+ * `GET /__simulator/generations` with every generation as JSON.
  *
  * @since 0.2.0
  * @category constructors

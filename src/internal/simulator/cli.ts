@@ -38,6 +38,9 @@ Options:
   --rate-limit <n>[/<time>]
                         at most n requests per key per window, e.g. 60/1m
                         (default window 1m; off unless given)
+  --list                print the id of every generation it starts with, one
+                        a line, and exit (the seeded ids are the same for the
+                        same --seed; the just-finished one is made at start)
   --help                show this help
 
 Stopping it: Ctrl-C, or kill <pid> (the pid is printed when it starts).
@@ -70,11 +73,12 @@ const parseCount = (flag: string, text: string, min: number): Effect.Effect<numb
 
 type Parsed =
   | { readonly _tag: "Help" }
-  | { readonly _tag: "Serve"; readonly options: ModelGatesSimulatorServer.ServeOptions }
+  | { readonly _tag: "Serve" | "List"; readonly options: ModelGatesSimulatorServer.ServeOptions }
 
 const help: Parsed = { _tag: "Help" }
 
-const serveWith = (options: ModelGatesSimulatorServer.ServeOptions): Parsed => ({ _tag: "Serve", options })
+/** Flags that take no value. */
+const switches: ReadonlyMap<string, string> = new Map([["--help", "--help"], ["-h", "--help"], ["--list", "--list"]])
 
 const flags = new Set(["--port", "--host", "--seed", "--generations", "--key", "--ready-after", "--rate-limit"])
 
@@ -86,8 +90,10 @@ const pairsOf = (argv: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<reado
       const arg = argv[i]
       const eq = arg.indexOf("=")
       const [flag, inline] = eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)]
-      if (flag === "--help" || flag === "-h") {
-        pairs.push(["--help", ""])
+      const switched = switches.get(flag)
+      if (switched !== undefined) {
+        if (inline !== undefined) return yield* new CliError({ message: `${flag} takes no value` })
+        pairs.push([switched, ""])
         continue
       }
       if (!flags.has(flag)) return yield* new CliError({ message: `unknown option ${JSON.stringify(arg)}` })
@@ -140,7 +146,10 @@ export const parse = (argv: ReadonlyArray<string>): Effect.Effect<Parsed, CliErr
         }
       }
     }
-    return serveWith(keys.length === 0 ? options : { ...options, keys })
+    return {
+      _tag: pairs.some(([flag]) => flag === "--list") ? "List" : "Serve",
+      options: keys.length === 0 ? options : { ...options, keys }
+    }
   })
 
 const describeKeys = (options: ModelGatesSimulatorServer.ServeOptions): ReadonlyArray<string> =>
@@ -211,6 +220,8 @@ export const banner = (
     "",
     "Try it:",
     `  curl -H "Authorization: Bearer ${plainKey}" "${server.url}/generation?id=${shown[0]?.id ?? ""}"`,
+    "Every generation, as JSON:",
+    `  curl "${new URL(server.url).origin}/__simulator/generations"`,
     "Point the SDK at it:",
     `  MODELGATES_BASE_URL=${server.url} MODELGATES_API_KEY=${plainKey}`,
     "",
@@ -249,6 +260,12 @@ const serveUntilStopped = (options: ModelGatesSimulatorServer.ServeOptions) =>
     return yield* Effect.never
   })).pipe(Effect.onInterrupt(() => Console.log("\nSimulator stopped.")))
 
+const list = (options: ModelGatesSimulator.Options) =>
+  Effect.flatMap(ModelGatesSimulator.ModelGatesSimulator, (simulator) => simulator.ids).pipe(
+    Effect.flatMap((ids) => Console.log(ids.join("\n"))),
+    Effect.provide(ModelGatesSimulator.layer(options))
+  )
+
 /** Runs the command until interrupted. */
 export const run = (
   argv: ReadonlyArray<string>
@@ -256,6 +273,7 @@ export const run = (
   Effect.gen(function*() {
     const parsed = yield* parse(argv)
     if (parsed._tag === "Help") return yield* Console.log(usage)
+    if (parsed._tag === "List") return yield* list(parsed.options)
     return yield* serveUntilStopped(parsed.options)
   }).pipe(
     // The usage helps with a command line it could not read, not with a port in use: that is one line.

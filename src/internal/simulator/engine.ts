@@ -3,10 +3,13 @@
  * as method, URL and headers; a `Reply` goes out, saying what to answer and
  * how to deliver it. `inMemory.ts` and `server.ts` only carry replies.
  */
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
@@ -244,11 +247,90 @@ interface Queues {
 export interface Simulator {
   readonly control: ModelGatesSimulator.Service
   readonly basePath: string
-  /** Logs the request, consumes a fault if one waits, and decides the reply. */
+  /**
+   * Logs the request, consumes a fault if one waits, and decides the reply.
+   * The simulator's own endpoint (`listingPath`) is not logged: its `seq` is -1.
+   */
   readonly handle: (request: Incoming) => Effect.Effect<{ readonly seq: number; readonly reply: Reply }>
   /** Records what became of a logged request. */
   readonly settle: (seq: number, outcome: ModelGatesSimulator.Outcome) => Effect.Effect<void>
 }
+
+/** A storm in progress, resolved from its options. */
+interface Storm {
+  readonly share: number
+  readonly seed: number
+  readonly retryAfter: Option.Option<Duration.Duration>
+  /** How many requests it lasts for, if it ends on a count. */
+  readonly requests: Option.Option<number>
+  /** The `Clock` time it ends at, if it ends on time. */
+  readonly until: Option.Option<number>
+  /** How many requests it has seen so far. */
+  readonly seen: number
+}
+
+const invalidStorm = (message: string) => new Cause.IllegalArgumentException(`ModelGatesSimulator.storm: ${message}`)
+
+const durationOption = (name: string, input: Duration.DurationInput | undefined) =>
+  input === undefined
+    ? Effect.succeed(Option.none<Duration.Duration>())
+    : Option.match(Duration.decodeUnknown(input), {
+      onNone: () => Effect.fail(invalidStorm(`cannot read ${name} ${JSON.stringify(String(input))} as a duration`)),
+      onSome: (duration) => Effect.succeed(Option.some(duration))
+    })
+
+/** Checks a storm's options, and resolves them for a storm that starts at `now`. */
+const resolveStorm = Effect.fnUntraced(function*(
+  options: ModelGatesSimulator.StormOptions,
+  defaults: { readonly seed: number; readonly now: number }
+) {
+  const share = options.share ?? 1
+  if (!(share >= 0 && share <= 1)) return yield* invalidStorm(`share must be from 0 to 1, got ${share}`)
+  const requests = Option.fromNullable(options.requests)
+  if (Option.exists(requests, (n) => !Number.isSafeInteger(n) || n < 1)) {
+    return yield* invalidStorm(`requests must be a whole number from 1, got ${options.requests}`)
+  }
+  const retryAfter = yield* durationOption("retryAfter", options.retryAfter)
+  const duration = yield* durationOption("duration", options.duration)
+  const storm: Storm = {
+    share,
+    seed: options.seed ?? defaults.seed,
+    retryAfter,
+    requests,
+    until: Option.map(duration, (duration) => defaults.now + Duration.toMillis(duration)),
+    seen: 0
+  }
+  return storm
+})
+
+/** The storm's 429, with its `Retry-After` in seconds (rounded up) and in milliseconds. */
+const stormAnswer = (storm: Storm): Answer =>
+  failWith(
+    429,
+    "Rate limit exceeded",
+    undefined,
+    Option.match(storm.retryAfter, {
+      onNone: () => ({}),
+      onSome: (wait) => ({
+        "retry-after": String(Math.ceil(Duration.toMillis(wait) / 1000)),
+        "retry-after-ms": String(Duration.toMillis(wait))
+      })
+    })
+  )
+
+/** What the simulator lists at `/__simulator/generations`. */
+const Listing = Schema.Struct({
+  data: Schema.Array(Schema.Struct({
+    id: Schema.String,
+    label: Schema.String,
+    ready: Schema.Boolean,
+    readyAt: Schema.propertySignature(Schema.DateTimeUtc).pipe(Schema.fromKey("ready_at")),
+    contentStored: Schema.propertySignature(Schema.Boolean).pipe(Schema.fromKey("content_stored"))
+  }))
+})
+
+/** Where the simulator lists its generations, on its origin (outside the API's base path). */
+export const listingPath = "/__simulator/generations"
 
 const take = (
   queues: ReadonlyMap<string, ReadonlyArray<ModelGatesSimulator.Fault>>,
@@ -294,6 +376,7 @@ export const make = Effect.fnUntraced(function*(options: ModelGatesSimulator.Opt
     )
   )
   const added = yield* Ref.make(1)
+  const storm = yield* Ref.make(Option.none<Storm>())
   const queues = yield* Ref.make<Queues>({ byId: new Map(), byPath: new Map() })
   const log = yield* Ref.make<ReadonlyArray<ModelGatesSimulator.LoggedRequest>>([])
   const arrivals = yield* Ref.make(0)
@@ -385,6 +468,52 @@ export const make = Effect.fnUntraced(function*(options: ModelGatesSimulator.Opt
     )
   }
 
+  const startStorm = Effect.fn("ModelGatesSimulator.storm")(function*(stormOptions: ModelGatesSimulator.StormOptions) {
+    const now = yield* Clock.currentTimeMillis
+    yield* Ref.set(storm, Option.some(yield* resolveStorm(stormOptions, { seed: seedValue, now })))
+  })
+
+  /** Counts a request of the API in the storm, if one is on; its 429 when the storm picks it. */
+  const stormAnswers = (now: number) =>
+    Effect.gen(function*() {
+      const counted = yield* Ref.modify(storm, (current): readonly [Option.Option<Storm>, Option.Option<Storm>] => {
+        if (Option.isNone(current)) return [current, current]
+        const active = current.value
+        const over = Option.exists(active.requests, (n) => active.seen >= n) ||
+          Option.exists(active.until, (until) => now >= until)
+        if (over) return [Option.none(), Option.none()]
+        return [current, Option.some({ ...active, seen: active.seen + 1 })]
+      })
+      if (Option.isNone(counted)) return Option.none<Answer>()
+      const active = counted.value
+      // Drawn per request from a generator of its own, so the choice does not depend on how requests interleave.
+      const picked = active.share >= 1 ||
+        (yield* Random.next.pipe(
+            Effect.withRandom(Random.make(`modelgates-simulator/${active.seed}/storm/${active.seen}`))
+          )) < active.share
+      return picked ? Option.some(stormAnswer(active)) : Option.none<Answer>()
+    })
+
+  const listing = Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    return {
+      data: [...(yield* Ref.get(store)).values()].map((generation) => ({
+        id: generation.id,
+        label: generation.label,
+        ready: now >= generation.readyAt,
+        readyAt: DateTime.unsafeMake(generation.readyAt),
+        contentStored: generation.content !== null
+      }))
+    }
+  })
+
+  /** The simulator's own endpoint: not the API, so not logged, faulted, limited or authenticated. */
+  const listGenerations = Effect.fnUntraced(function*(request: Incoming) {
+    if (request.method !== "GET") return yield* toReply(failWith(405, undefined, undefined, { allow: "GET" }), onTime)
+    const body = yield* encodeJson(Listing, yield* listing)
+    return yield* toReply(answer(200, body, { "content-type": "application/json" }), onTime)
+  })
+
   const route = Effect.fnUntraced(function*(request: Incoming, path: string | null, id: string | null, now: number) {
     if (path !== "/generation" && path !== "/generation/content") return failWith(404, "Not Found")
     if (request.method !== "GET") return failWith(405, undefined, undefined, { allow: "GET" })
@@ -408,6 +537,7 @@ export const make = Effect.fnUntraced(function*(options: ModelGatesSimulator.Opt
   const handle = Effect.fnUntraced(function*(request: Incoming) {
     const now = yield* Clock.currentTimeMillis
     const pathname = request.url.pathname
+    if (pathname === listingPath) return { seq: -1, reply: yield* listGenerations(request) }
     const path = pathname === basePath || pathname.startsWith(`${basePath}/`)
       ? pathname.slice(basePath.length)
       : null
@@ -430,8 +560,11 @@ export const make = Effect.fnUntraced(function*(options: ModelGatesSimulator.Opt
     if (fault?._tag === "Drop") {
       return { seq, reply: { _tag: "Drop", delay: Duration.decode(fault.delay ?? 0) } satisfies Reply }
     }
+    const stormy = fault === undefined && path !== null ? yield* stormAnswers(now) : Option.none<Answer>()
     const reply = fault?._tag === "Respond"
       ? yield* toReply(answer(fault.status, fault.body, fault.headers), timingOf(fault.delivery))
+      : Option.isSome(stormy)
+      ? yield* toReply(stormy.value, onTime)
       : yield* toReply(yield* route(request, path, id, now), fault === undefined ? onTime : timingOf(fault.delivery))
     yield* updateEntry(seq, (entry) => ({ ...entry, status: reply.status }))
     return { seq, reply }
@@ -440,14 +573,17 @@ export const make = Effect.fnUntraced(function*(options: ModelGatesSimulator.Opt
   const settle = (seq: number, outcome: ModelGatesSimulator.Outcome) =>
     updateEntry(seq, (entry) => entry.outcome === "pending" ? { ...entry, outcome } : entry)
 
-  const control: ModelGatesSimulator.Service = {
+  const service: ModelGatesSimulator.Service = {
     add,
     remove,
     generations: Effect.map(Ref.get(store), (store) => [...store.values()]),
+    ids: Effect.map(Ref.get(store), (store) => [...store.keys()]),
     script,
+    storm: startStorm,
+    calm: Ref.set(storm, Option.none()),
     requests: Ref.get(log),
     clearRequests: Ref.set(log, [])
   }
-  const simulator: Simulator = { control, basePath, handle, settle }
+  const simulator: Simulator = { control: service, basePath, handle, settle }
   return simulator
 })
