@@ -26,6 +26,7 @@ import * as ModelGatesConfig from "../ModelGatesConfig.js"
 import * as ModelGatesError from "../ModelGatesError.js"
 import * as Models from "../Models.js"
 import type * as RetryPolicy from "../RetryPolicy.js"
+import * as Decoder from "./decoder.js"
 import * as Telemetry from "./telemetry.js"
 import { headerValueProblem } from "./validation.js"
 
@@ -179,7 +180,7 @@ export const makeOperation = <A, I, E extends ModelGatesError.ModelGatesError>(o
   name: options.name,
   path: options.path,
   declared: options.declared,
-  decode: Schema.decodeUnknownEither(Schema.parseJson(options.schema)),
+  decode: Schema.decodeUnknownEither(Decoder.fromJson(options.schema)),
   schemaName: options.schemaName,
   describe: options.describe ?? (() => ({}))
 })
