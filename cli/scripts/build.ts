@@ -1,0 +1,118 @@
+/* eslint-disable no-console -- a build script reports on the console */
+/**
+ * Builds the published CLI into cli/dist/: the command's TypeScript bundled
+ * by esbuild into one ES module, bin/modelgates.js, that imports its
+ * dependencies (the SDK, Effect, @effect/cli, Chart.js) from node_modules;
+ * and a dist/package.json written here, where the workspace's `file:..` link
+ * to the SDK becomes a version range of the SDK. Publish with
+ * `npm publish ./dist` (from cli/).
+ *
+ * The command has no library API: the package exports nothing but its
+ * package.json, so it has no types to publish.
+ *
+ * Run with `tsx scripts/build.ts`.
+ */
+import * as esbuild from "esbuild"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+const root = path.resolve(cli, "..")
+const dist = path.join(cli, "dist")
+
+interface Manifest {
+  readonly name: string
+  readonly version: string
+  readonly description?: string
+  readonly license?: string
+  readonly keywords?: ReadonlyArray<string>
+  readonly repository?: unknown
+  readonly homepage?: string
+  readonly bugs?: unknown
+  readonly engines?: Record<string, string>
+  readonly dependencies?: Record<string, string>
+}
+
+const readManifest = (dir: string): Manifest => JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"))
+
+const writeJson = (file: string, value: unknown) => {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, JSON.stringify(value, null, 2) + "\n")
+}
+
+/** The workspace's dependencies as users install them: the SDK by version, not by path. */
+const publishedDependencies = (manifest: Manifest, sdk: Manifest): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(manifest.dependencies ?? {}).map(([name, range]) => {
+      if (name === sdk.name) return [name, `^${sdk.version}`]
+      if (range.startsWith("file:") || range.startsWith("workspace:")) {
+        throw new Error(`build: dependency ${name} is ${range}, which users cannot install`)
+      }
+      return [name, range]
+    })
+  )
+
+/** src/Version.ts reads package.json: the bundle gets its version, not the whole manifest. */
+const versionOnly = (version: string): esbuild.Plugin => ({
+  name: "version-only",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/package\.json$/ }, (args) => ({ path: args.path, namespace: "manifest" }))
+    build.onLoad({ filter: /.*/, namespace: "manifest" }, () => ({
+      contents: `export default ${JSON.stringify({ version })}`,
+      loader: "js"
+    }))
+  }
+})
+
+const main = async () => {
+  const manifest = readManifest(cli)
+  const sdk = readManifest(root)
+  fs.rmSync(dist, { recursive: true, force: true })
+
+  const bin = path.join(dist, "bin", "modelgates.js")
+  await esbuild.build({
+    stdin: {
+      contents: `import { main } from "./src/main.ts"\nmain(process.argv.slice(2))\n`,
+      resolveDir: cli,
+      sourcefile: "modelgates.ts",
+      loader: "ts"
+    },
+    outfile: bin,
+    bundle: true,
+    // Every package stays an import of node_modules; only the command's own modules are bundled.
+    packages: "external",
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    banner: { js: "#!/usr/bin/env node" },
+    legalComments: "inline",
+    logLevel: "warning",
+    plugins: [versionOnly(manifest.version)]
+  })
+  fs.chmodSync(bin, 0o755)
+
+  writeJson(path.join(dist, "package.json"), {
+    name: manifest.name,
+    version: manifest.version,
+    description: manifest.description,
+    license: manifest.license,
+    keywords: manifest.keywords,
+    repository: manifest.repository,
+    homepage: manifest.homepage,
+    bugs: manifest.bugs,
+    type: "module",
+    engines: manifest.engines,
+    bin: { modelgates: "./bin/modelgates.js" },
+    exports: { "./package.json": "./package.json" },
+    dependencies: publishedDependencies(manifest, sdk)
+  })
+  fs.copyFileSync(path.join(cli, "README.md"), path.join(dist, "README.md"))
+  fs.copyFileSync(path.join(root, "LICENSE"), path.join(dist, "LICENSE"))
+  console.log(`build: ${path.relative(root, bin)} (${(fs.statSync(bin).size / 1024).toFixed(0)} KiB)`)
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exitCode = 1
+})
