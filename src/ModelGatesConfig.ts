@@ -242,31 +242,44 @@ export type ConfigOptions = {
   readonly [K in keyof Options]?: Options[K] | Config.Config<Options[K]>
 }
 
-// An empty variable reads as unset: `MODELGATES_BASE_URL=` means the default.
-const optionalString = (name: string): Config.Config<string | undefined> =>
-  Config.string(name).pipe(
+/**
+ * An optional environment variable, checked inside its own `Config` so a
+ * refusal's path is the variable's name. An empty variable reads as unset:
+ * `MODELGATES_BASE_URL=` means the default.
+ */
+const variable = <A>(
+  name: string,
+  check: (input: string | undefined) => Either.Either<A, string>
+): Config.Config<A> => {
+  const unset = check(undefined)
+  return Config.string(name).pipe(
+    Config.mapOrFail((raw) =>
+      Either.mapLeft(check(raw.trim() === "" ? undefined : raw), (message) => ConfigError.InvalidData([], message))
+    ),
     Config.option,
-    Config.map((value) => Option.getOrUndefined(Option.filter(value, (value) => value.trim() !== "")))
+    Config.mapOrFail(Option.match({
+      onNone: () => Either.mapLeft(unset, (message) => ConfigError.InvalidData([name], message)),
+      onSome: Either.right
+    }))
   )
+}
 
 /**
- * One option as a `Config`, checked inside it: a value read through `Config`
- * (the default variable, or the caller's own `Config`) fails at that
- * config's path; a plain value fails at the option's name.
+ * One option as a `Config`, checked inside it: without a value, the default
+ * variable's (failing at the variable's name); with a plain value or the
+ * caller's own `Config`, failing at the option's name (under the caller's
+ * variable, when their `Config` is a named one).
  */
 const checked = <I, A>(
   option: keyof Options,
   value: I | Config.Config<I> | undefined,
-  fallback: Config.Config<I>,
+  fallback: Config.Config<A>,
   check: (input: I) => Either.Either<A, string>
-): Config.Config<A> => {
-  const plain = value !== undefined && !Config.isConfig(value)
-  const config = value === undefined ? fallback : Config.isConfig(value) ? value : Config.succeed(value)
-  return Config.mapOrFail(
-    config,
-    (input) => Either.mapLeft(check(input), (message) => ConfigError.InvalidData(plain ? [option] : [], message))
+): Config.Config<A> =>
+  value === undefined ? fallback : Config.mapOrFail(
+    Config.isConfig(value) ? value : Config.succeed(value),
+    (input) => Either.mapLeft(check(input), (message) => ConfigError.InvalidData([option], message))
   )
-}
 
 const plainOrConfig = <A>(value: A | Config.Config<A> | undefined): Config.Config<A | undefined> =>
   value === undefined ? Config.succeed(undefined) : Config.isConfig(value) ? value : Config.succeed(value)
@@ -300,8 +313,8 @@ export const layerConfig = (options: ConfigOptions = {}): Layer.Layer<ModelGates
     checked(
       "baseUrl",
       options.baseUrl,
-      optionalString("MODELGATES_BASE_URL"),
-      (input) => checkBaseUrl(input ?? defaultBaseUrl)
+      variable("MODELGATES_BASE_URL", (input) => checkBaseUrl(input ?? defaultBaseUrl)),
+      (input: string | undefined) => checkBaseUrl(input ?? defaultBaseUrl)
     ),
     plainOrConfig(options.allowInsecureHttp)
   ]).pipe(Config.mapOrFail(([url, allowInsecureHttp]) =>
@@ -310,29 +323,25 @@ export const layerConfig = (options: ConfigOptions = {}): Layer.Layer<ModelGates
       (message) => ConfigError.InvalidData([options.baseUrl === undefined ? "MODELGATES_BASE_URL" : "baseUrl"], message)
     )
   ))
+  const header = (option: "httpReferer" | "appTitle" | "appCategories", name: string) =>
+    checked(option, options[option], variable(name, checkHeaderValue), checkHeaderValue)
   const config: Config.Config<Service> = Config.all({
     apiKey: checked<Options["apiKey"], Redacted.Redacted<string>>(
       "apiKey",
       options.apiKey,
-      Config.redacted("MODELGATES_API_KEY"),
+      // Nested around an unnamed redacted string, so a refusal's path is the variable's name.
+      Config.mapOrFail(
+        Config.nested(Config.redacted(), "MODELGATES_API_KEY"),
+        (key) => Either.mapLeft(checkApiKey(key), (message) => ConfigError.InvalidData([], message))
+      ),
       checkApiKey
     ),
     baseUrl,
-    httpReferer: checked(
-      "httpReferer",
-      options.httpReferer,
-      optionalString("MODELGATES_HTTP_REFERER"),
-      checkHeaderValue
-    ),
-    appTitle: checked("appTitle", options.appTitle, optionalString("MODELGATES_APP_TITLE"), checkHeaderValue),
-    appCategories: checked(
-      "appCategories",
-      options.appCategories,
-      optionalString("MODELGATES_APP_CATEGORIES"),
-      checkHeaderValue
-    ),
+    httpReferer: header("httpReferer", "MODELGATES_HTTP_REFERER"),
+    appTitle: header("appTitle", "MODELGATES_APP_TITLE"),
+    appCategories: header("appCategories", "MODELGATES_APP_CATEGORIES"),
     userAgent: checked("userAgent", options.userAgent, Config.succeed(undefined), checkHeaderValue),
-    timeout: checked("timeout", options.timeout, Config.succeed(undefined), checkTimeout),
+    timeout: checked("timeout", options.timeout, Config.succeed(Duration.seconds(30)), checkTimeout),
     retryPolicy: Config.map(plainOrConfig(options.retryPolicy), (policy) => policy ?? RetryPolicy.defaultPolicy),
     transformClient: plainOrConfig(options.transformClient)
   })

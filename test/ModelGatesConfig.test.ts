@@ -1,4 +1,4 @@
-import { describe, expect, it } from "@effect/vitest"
+import { assert, describe, expect, it } from "@effect/vitest"
 import { Config, ConfigError, ConfigProvider, Duration, Effect, Layer, Redacted } from "effect"
 import * as util from "node:util"
 import { ModelGatesConfig, RetryPolicy } from "../src/index.js"
@@ -166,6 +166,41 @@ describe("ModelGatesConfig", () => {
         expect(String(error)).toContain("MODELGATES_BASE_URL")
         expect(String(error)).toContain("clear text")
         expect(String(error)).not.toContain(secretKey)
+      }))
+
+    it.effect("each refusal names the variable (or the option) once, in its path", () =>
+      Effect.gen(function*() {
+        const fromVariable = yield* build(ModelGatesConfig.layerConfig()).pipe(
+          Effect.provide(fromEnv({ MODELGATES_API_KEY: secretKey, MODELGATES_BASE_URL: "not a url" })),
+          Effect.flip
+        )
+        assert(fromVariable._op === "InvalidData")
+        expect(fromVariable.path).toEqual(["MODELGATES_BASE_URL"])
+        expect(String(fromVariable).split("MODELGATES_BASE_URL")).toHaveLength(2)
+        const fromTitle = yield* build(ModelGatesConfig.layerConfig()).pipe(
+          Effect.provide(fromEnv({ MODELGATES_API_KEY: secretKey, MODELGATES_APP_TITLE: "Notes\nX-Evil: 1" })),
+          Effect.flip
+        )
+        assert(fromTitle._op === "InvalidData")
+        expect(fromTitle.path).toEqual(["MODELGATES_APP_TITLE"])
+        const fromOption = yield* build(ModelGatesConfig.layerConfig({ apiKey: secretKey, timeout: -1 })).pipe(
+          Effect.flip
+        )
+        assert(fromOption._op === "InvalidData")
+        expect(fromOption.path).toEqual(["timeout"])
+        const emptyKey = yield* build(ModelGatesConfig.layerConfig()).pipe(
+          Effect.provide(fromEnv({ MODELGATES_API_KEY: " " })),
+          Effect.flip
+        )
+        assert(emptyKey._op === "InvalidData")
+        expect(emptyKey.path).toEqual(["MODELGATES_API_KEY"])
+        const fromOwnConfig = yield* build(ModelGatesConfig.layerConfig({ apiKey: Config.redacted("MY_KEY") })).pipe(
+          Effect.provide(fromEnv({ MY_KEY: "two words" })),
+          Effect.flip
+        )
+        assert(fromOwnConfig._op === "InvalidData")
+        expect(fromOwnConfig.path).toEqual(["apiKey"])
+        expect(String(fromOwnConfig)).not.toContain("two words")
       }))
 
     it.effect("an empty variable reads as unset", () =>

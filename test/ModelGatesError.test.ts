@@ -1,5 +1,6 @@
-import { describe, expect, expectTypeOf, it } from "@effect/vitest"
-import { Cause, Duration, Effect, Exit, Option, Schema, TestClock } from "effect"
+import { Headers, HttpClient, HttpClientError } from "@effect/platform"
+import { assert, describe, expect, expectTypeOf, it } from "@effect/vitest"
+import { Cause, Duration, Effect, Exit, Layer, Option, Schedule, Schema, TestClock } from "effect"
 import * as util from "node:util"
 import { Generations, ModelGatesConfig, ModelGatesError, RetryPolicy } from "../src/index.js"
 import { always, fail, fixture, layerWith, respond, secretKey } from "./utils/MockHttp.js"
@@ -206,7 +207,68 @@ describe("ModelGatesError", () => {
         expect(error._tag).toBe("ConnectionError")
         expect(error.isRetryable).toBe(true)
         expect(error.message).toContain("ECONNREFUSED")
+        assert(error._tag === "ConnectionError")
+        // The platform's reason and the transport's own error are kept.
+        expect(error.reason).toBe("Transport")
+        expect(error.cause).toBeInstanceOf(Error)
+        expect((error.cause as Error).message).toBe("connect ECONNREFUSED 127.0.0.1:9")
       }))
+
+    it.effect("what a retry cannot fix (a URL or a body the platform refuses) is an InvalidRequestError, sent once", () =>
+      Effect.gen(function*() {
+        for (const reason of ["InvalidUrl", "Encode"] as const) {
+          let sent = 0
+          const client = HttpClient.make((request) => {
+            sent++
+            return Effect.fail(new HttpClientError.RequestError({ request, reason, cause: new Error("refused") }))
+          })
+          const error = yield* Generations.getGeneration({ id: "gen-1" }).pipe(
+            Effect.flip,
+            Effect.provide(Layer.merge(
+              Layer.succeed(HttpClient.HttpClient, client),
+              ModelGatesConfig.layer({ apiKey: secretKey })
+            ))
+          )
+          assert(error._tag === "InvalidRequestError")
+          expect(error.message).toContain(`(${reason})`)
+          expect(error.message.startsWith("Generations.getGeneration(\"gen-1\")")).toBe(true)
+          expect(sent).toBe(1)
+        }
+      }))
+
+    it.effect("response headers are redacted by Headers.currentRedactedNames, names a user adds included", () =>
+      Effect.gen(function*() {
+        const mock = yield* always(
+          respond(500, fixture("error.500.json"), { headers: { "x-internal-token": "tok-123", "set-cookie": "s=1" } })
+        )
+        const error = yield* Generations.getGeneration({ id: "gen-1" }).pipe(
+          Effect.flip,
+          Effect.provide(layerWith(mock, noRetry)),
+          Effect.locally(Headers.currentRedactedNames, ["x-internal-token"])
+        )
+        assert("headers" in error)
+        expect(error.headers["x-internal-token"]).toBe("<redacted>")
+        expect(error.headers["set-cookie"]).toBe("<redacted>")
+        expect(error.headers["content-type"]).toBe("text/html")
+      }))
+  })
+
+  describe("predicates", () => {
+    it("isModelGatesError tells the SDK's errors from anything else", () => {
+      expect(ModelGatesError.isModelGatesError(new ModelGatesError.InvalidRequestError({ message: "x", field: "id" })))
+        .toBe(true)
+      expect(ModelGatesError.isModelGatesError(new Error("x"))).toBe(false)
+      expect(ModelGatesError.isModelGatesError({ _tag: "InvalidRequestError" })).toBe(false)
+      expect(ModelGatesError.isModelGatesError(null)).toBe(false)
+    })
+
+    it("isRetryable works as a Schedule.whileInput predicate", () => {
+      const reset = new ModelGatesError.ConnectionError({ message: "reset", url: "https://x" })
+      const invalid = new ModelGatesError.InvalidRequestError({ message: "empty", field: "id" })
+      expect([reset, invalid].filter(ModelGatesError.isRetryable)).toEqual([reset])
+      const policy: RetryPolicy.RetryPolicy = Schedule.recurs(1).pipe(Schedule.whileInput(ModelGatesError.isRetryable))
+      expect(Schedule.isSchedule(policy)).toBe(true)
+    })
   })
 
   describe("the API key never leaks", () => {
