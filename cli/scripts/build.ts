@@ -3,9 +3,9 @@
  * Builds the published CLI into cli/dist/: the command's TypeScript bundled
  * by esbuild into one ES module, bin/modelgates.js, that imports its
  * dependencies (the SDK, Effect, @effect/cli, Chart.js) from node_modules;
- * and a dist/package.json written here, where the workspace's `file:..` link
- * to the SDK becomes a version range of the SDK. Publish with
- * `npm publish ./dist` (from cli/).
+ * and a dist/package.json written here, with the package's dependencies (the
+ * SDK at the version beside it). Publish with `npm publish ./dist` (from
+ * cli/).
  *
  * The command has no library API: the package exports nothing but its
  * package.json, so it has no types to publish.
@@ -41,17 +41,23 @@ const writeJson = (file: string, value: unknown) => {
   fs.writeFileSync(file, JSON.stringify(value, null, 2) + "\n")
 }
 
-/** The workspace's dependencies as users install them: the SDK by version, not by path. */
-const publishedDependencies = (manifest: Manifest, sdk: Manifest): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(manifest.dependencies ?? {}).map(([name, range]) => {
-      if (name === sdk.name) return [name, `^${sdk.version}`]
-      if (range.startsWith("file:") || range.startsWith("workspace:")) {
-        throw new Error(`build: dependency ${name} is ${range}, which users cannot install`)
-      }
-      return [name, range]
-    })
-  )
+/**
+ * The dependencies as users install them. The SDK is a workspace of this
+ * repository: the CLI names the very version beside it (changesets keeps the
+ * two in step), and nothing may point at a path.
+ */
+const publishedDependencies = (manifest: Manifest, sdk: Manifest): Record<string, string> => {
+  const dependencies = manifest.dependencies ?? {}
+  if (dependencies[sdk.name] !== sdk.version) {
+    throw new Error(`build: ${manifest.name} depends on ${sdk.name}@${dependencies[sdk.name]}, not ${sdk.version}`)
+  }
+  for (const [name, range] of Object.entries(dependencies)) {
+    if (/^(file|link|workspace):/.test(range)) {
+      throw new Error(`build: dependency ${name} is ${range}, which users cannot install`)
+    }
+  }
+  return dependencies
+}
 
 /** src/Version.ts reads package.json: the bundle gets its version, not the whole manifest. */
 const versionOnly = (version: string): esbuild.Plugin => ({

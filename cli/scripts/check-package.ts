@@ -117,7 +117,7 @@ const main = () => {
       throw new StepError("bin.modelgates is not ./bin/modelgates.js")
     }
     const range = manifest.dependencies?.[sdk.name]
-    if (range !== `^${sdk.version}`) throw new StepError(`${sdk.name} is ${range}, not ^${sdk.version}`)
+    if (range !== sdk.version) throw new StepError(`${sdk.name} is ${range}, not ${sdk.version}`)
     const local = Object.entries(manifest.dependencies ?? {}).filter(([, value]) =>
       /^(file|link|workspace):/.test(value)
     )
