@@ -50,7 +50,7 @@ const describe = (error: ConfigError.ConfigError): string => {
   const message = error._op === "And" || error._op === "Or" ? "" : error.message
   return variable === ""
     ? `the configuration from MODELGATES_* variables cannot be used: ${message}`
-    : `${variable} ${message}`
+    : `${variable}: ${message}`
 }
 
 /**
