@@ -8,60 +8,63 @@ import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
-import * as MetricLabel from "effect/MetricLabel"
+import * as MetricKey from "effect/MetricKey"
 import * as Option from "effect/Option"
 
-/** `modelgates.client.requests`: calls, tagged `operation` and `outcome` (`ok` or the error's tag). */
-export const requests = Metric.counter("modelgates.client.requests", {
+const requestsKey = MetricKey.counter("modelgates.client.requests", {
   description: "ModelGates SDK calls, by operation and outcome (ok or the error's tag)",
   incremental: true
 })
 
-/** `modelgates.client.duration`: a whole call, retries included, in milliseconds, tagged `operation`. */
-export const duration = Metric.histogram(
+const durationKey = MetricKey.histogram(
   "modelgates.client.duration",
   MetricBoundaries.exponential({ start: 1, factor: 2, count: 18 }),
   "ModelGates SDK call duration in milliseconds, retries included, by operation"
 )
 
-/** `modelgates.client.retries`: attempts after the first, tagged `operation`. */
-export const retries = Metric.counter("modelgates.client.retries", {
+const retriesKey = MetricKey.counter("modelgates.client.retries", {
   description: "ModelGates SDK retries (attempts after the first), by operation",
   incremental: true
 })
 
+/**
+ * The metrics of one operation, each built from its fully tagged key once:
+ * updating a metric tagged per call (`Metric.tagged`) would build and hash
+ * a new key on every update.
+ */
 interface OperationMetrics {
-  readonly requests: Metric.Metric.Counter<number>
+  readonly requests: Map<string, Metric.Metric.Counter<number>>
   readonly duration: Metric.Metric.Histogram<number>
   readonly retries: Metric.Metric.Counter<number>
-  readonly outcomes: Map<string, ReadonlyArray<MetricLabel.MetricLabel>>
 }
 
-// Tagged metrics are built once per operation, and outcome labels once per tag.
 const byOperation = new Map<string, OperationMetrics>()
 
 const metricsOf = (operation: string): OperationMetrics => {
   let metrics = byOperation.get(operation)
   if (metrics === undefined) {
     metrics = {
-      requests: Metric.tagged(requests, "operation", operation),
-      duration: Metric.tagged(duration, "operation", operation),
-      retries: Metric.tagged(retries, "operation", operation),
-      outcomes: new Map()
+      requests: new Map(),
+      duration: Metric.fromMetricKey(MetricKey.tagged(durationKey, "operation", operation)),
+      retries: Metric.fromMetricKey(MetricKey.tagged(retriesKey, "operation", operation))
     }
     byOperation.set(operation, metrics)
   }
   return metrics
 }
 
-const outcomeLabels = (metrics: OperationMetrics, outcome: string): ReadonlyArray<MetricLabel.MetricLabel> => {
-  let labels = metrics.outcomes.get(outcome)
-  if (labels === undefined) {
-    labels = [MetricLabel.make("outcome", outcome)]
-    metrics.outcomes.set(outcome, labels)
+const requestsOf = (metrics: OperationMetrics, operation: string, outcome: string): Metric.Metric.Counter<number> => {
+  let counter = metrics.requests.get(outcome)
+  if (counter === undefined) {
+    counter = Metric.fromMetricKey(
+      requestsKey.pipe(MetricKey.tagged("operation", operation), MetricKey.tagged("outcome", outcome))
+    )
+    metrics.requests.set(outcome, counter)
   }
-  return labels
+  return counter
 }
+
+const noTags: ReadonlyArray<never> = []
 
 const update = (
   operation: string,
@@ -71,9 +74,9 @@ const update = (
   clock: Clock.Clock
 ): void => {
   const metrics = metricsOf(operation)
-  metrics.requests.unsafeUpdate(1, outcomeLabels(metrics, outcome))
-  metrics.duration.unsafeUpdate(Math.max(0, clock.unsafeCurrentTimeMillis() - startedAt), [])
-  if (attempts > 1) metrics.retries.unsafeUpdate(attempts - 1, [])
+  requestsOf(metrics, operation, outcome).unsafeUpdate(1, noTags)
+  metrics.duration.unsafeUpdate(Math.max(0, clock.unsafeCurrentTimeMillis() - startedAt), noTags)
+  if (attempts > 1) metrics.retries.unsafeUpdate(attempts - 1, noTags)
 }
 
 const callAttributes = (status: number | undefined, attempts: number): Record<string, unknown> => {
