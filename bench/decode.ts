@@ -22,7 +22,8 @@
  *
  * - `sdk call decoder …`: when the `src` under test has a decoder of its own
  *   for calls (`fast` in `src/internal/decoder.ts`, put in place of
- *   `./callDecoder.js` by run.ts's build), the same two rows through it.
+ *   `./callDecoder.js` by run.ts's build when a file of src imports it),
+ *   the same two rows through it.
  *
  * The ratios compare ours with zod: `decodeUnknownEither` against `.parse`
  * (both synchronous, on the same object: the decode a call pays, without

@@ -38,7 +38,7 @@
  */
 import * as esbuild from "esbuild"
 import { type ChildProcess, execFileSync, fork } from "node:child_process"
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { cpus, loadavg } from "node:os"
 import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -179,16 +179,30 @@ const srcAlias = (srcDir: string): esbuild.Plugin => ({
 })
 
 /**
+ * The files of a copy of src that import its `internal/decoder.ts`: a call
+ * decodes through that decoder only if something on the call's path imports
+ * it, so its mere presence proves nothing.
+ */
+const callDecoderUsers = (srcDir: string): Array<string> => {
+  if (!existsSync(join(srcDir, "internal", "decoder.ts"))) return []
+  const imports = /from "(?:\.\.?\/)+(?:internal\/)?decoder\.js"/
+  return readdirSync(srcDir, { recursive: true, encoding: "utf8" })
+    .filter((path) => path.endsWith(".ts") && !path.endsWith("decoder.ts") && !path.startsWith("testing"))
+    .filter((path) => imports.test(readFileSync(join(srcDir, path), "utf8")))
+}
+
+/**
  * `./callDecoder.js` (from decode.ts) → `src/internal/decoder.ts` of that copy
- * of src when it has one, else the empty bench/callDecoder.ts.
+ * of src when calls use it, else the empty bench/callDecoder.ts.
  */
 const callDecoder = (srcDir: string): esbuild.Plugin => ({
   name: "call-decoder",
   setup(build) {
     build.onResolve({ filter: /^\.\/callDecoder\.js$/ }, (resolveArgs) => {
-      const decoder = join(srcDir, "internal", "decoder.ts")
-      if (resolveArgs.importer !== join(benchDir, "decode.ts") || !existsSync(decoder)) return undefined
-      return { path: decoder }
+      if (resolveArgs.importer !== join(benchDir, "decode.ts") || callDecoderUsers(srcDir).length === 0) {
+        return undefined
+      }
+      return { path: join(srcDir, "internal", "decoder.ts") }
     })
   }
 })
@@ -782,9 +796,19 @@ const main = async () => {
         ratioNames.text.join(" / ")
       } = ${f2(ratios.text)}×`
     )
+    const decoderLines = [...sources].map(([variant, dir]) => {
+      const users = callDecoderUsers(dir)
+      return `${variant === "" ? "src" : `@${variant}`}: ${
+        users.length === 0
+          ? "calls decode with the model through Schema (no src/internal/decoder.ts on the call's path)"
+          : `calls decode through src/internal/decoder.ts (imported by ${
+            users.join(", ")
+          }): the "sdk call decoder" rows`
+      }`
+    })
     sections.push(
       "### Decode of generation.full.json (median µs per body, same body, alternating in one process)\n\n" +
-        `${table(head, rows)}\n\n${ratioLines.join("\n")}`
+        `${table(head, rows)}\n\n${[...decoderLines, ...ratioLines].join("\n\n")}`
     )
     json.decode = Object.fromEntries(decode)
     for (const [variant, result] of decode) {
