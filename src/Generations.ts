@@ -32,6 +32,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
 import * as RateLimiter from "effect/RateLimiter"
 import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
@@ -330,6 +331,9 @@ export interface GetGenerationsOptions extends CallOptions {
   readonly wait?: true | WaitOptions | undefined
 }
 
+// How many times `concurrency` ids an ordered stream takes ahead.
+const orderedWindow = 16
+
 const checkOption = (name: string, value: number | undefined, valid: (value: number) => boolean) => {
   if (value !== undefined && !valid(value)) {
     throw new IllegalArgumentException(`Generations.getGenerations: ${name} must be a positive number, got ${value}`)
@@ -373,12 +377,18 @@ const makePause = Effect.sync(() => {
  * - Ids are pulled as lookups finish, so a stream of a million ids is never
  *   held in memory; only the set of ids seen grows. A duplicate id is looked
  *   up once and emitted once, at its first occurrence.
+ * - In input order (the default), a slow lookup holds back the elements after
+ *   it, but not the work: up to 16 × `concurrency` ids are taken ahead while
+ *   it runs. For the most throughput, ask for `ordered: false`.
  * - `concurrency` lookups at once (default 8); `requestsPerSecond` caps the
  *   stream's requests, retries included.
  * - A 429 whose `Retry-After` the retry policy honours pauses every lookup of
  *   the stream until the wait has passed.
  * - `wait` looks each id up with {@link waitForGeneration}.
  * - Interrupting the stream interrupts every request in flight.
+ * - A `concurrency` that is not a positive whole number, or a
+ *   `requestsPerSecond` that is not a positive number, is a defect
+ *   (`IllegalArgumentException`): a bug in the calling code, not an outcome.
  *
  * @example
  * ```ts
@@ -440,12 +450,23 @@ export const getGenerations = <E = never, R = never>(
     }
     const seen = new Set<string>()
     const source: Stream.Stream<string, E, R> = Stream.StreamTypeId in ids ? ids : Stream.fromIterable(ids)
-    return source.pipe(
-      Stream.filter((id) => {
-        if (seen.has(id)) return false
-        seen.add(id)
-        return true
-      }),
-      Stream.mapEffect(lookup, { concurrency: options.concurrency ?? 8, unordered: options.ordered === false })
-    )
+    const concurrency = options.concurrency ?? 8
+    const distinct = Stream.filter(source, (id) => {
+      if (seen.has(id)) return false
+      seen.add(id)
+      return true
+    })
+    if (options.ordered === false) return Stream.mapEffect(distinct, lookup, { concurrency, unordered: true })
+    // In input order, a lookup that takes long (an id waited for until its
+    // budget runs out) holds back the ones after it. With only `concurrency`
+    // lookups in the stream at once, it would hold back the work too; so up
+    // to `orderedWindow` times more ids are taken ahead, waiting for a permit,
+    // and their results wait in order.
+    // A queue of permits wakes one waiter per release, where a semaphore wakes
+    // them all: 2,200 lookups over loopback took 43 s with one, 23 s with this.
+    const permits = yield* Queue.bounded<void>(concurrency)
+    yield* Queue.offerAll(permits, Array.from({ length: concurrency }, () => undefined))
+    const withPermit = (id: string) =>
+      Effect.acquireUseRelease(Queue.take(permits), () => lookup(id), () => Queue.offer(permits, undefined))
+    return Stream.mapEffect(distinct, withPermit, { concurrency: concurrency * orderedWindow })
   }))

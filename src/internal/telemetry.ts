@@ -79,8 +79,13 @@ const update = (
   if (attempts > 1) metrics.retries.unsafeUpdate(attempts - 1, noTags)
 }
 
-const callAttributes = (status: number | undefined, attempts: number): Record<string, unknown> => {
-  const attributes: Record<string, unknown> = { "modelgates.attempts": attempts }
+/** Adds what every call says about itself to a span's attributes. */
+const withCallAttributes = (
+  attributes: Record<string, unknown>,
+  status: number | undefined,
+  attempts: number
+): Record<string, unknown> => {
+  attributes["modelgates.attempts"] = attempts
   if (status !== undefined) attributes["http.response.status_code"] = status
   return attributes
 }
@@ -96,7 +101,7 @@ export const recordSuccess = <A>(
   value: A
 ): Effect.Effect<A> =>
   Effect.zipRight(
-    Effect.annotateCurrentSpan({ ...callAttributes(status, attempts), ...described }),
+    Effect.annotateCurrentSpan(withCallAttributes(described, status, attempts)),
     Effect.sync(() => {
       update(operation, "ok", attempts, startedAt, clock)
       return value
@@ -113,7 +118,7 @@ export const recordFailure = <E extends { readonly _tag: string }>(
   error: E
 ): Effect.Effect<never, E> =>
   Effect.zipRight(
-    Effect.annotateCurrentSpan({ ...callAttributes(status, attempts), "modelgates.error.tag": error._tag }),
+    Effect.annotateCurrentSpan(withCallAttributes({ "modelgates.error.tag": error._tag }, status, attempts)),
     Effect.suspend(() => {
       update(operation, error._tag, attempts, startedAt, clock)
       return Effect.fail(error)
