@@ -65,6 +65,8 @@ const idProblem = (id: unknown): string | undefined => {
   return undefined
 }
 
+const perCallHeaders = ["httpReferer", "appTitle", "appCategories"] as const
+
 /**
  * The first problem with a call's input, or `undefined`. Only what the call
  * brings is checked: the config's own values were validated when it was made.
@@ -78,7 +80,7 @@ const inputProblem = (
   if (problem !== undefined) {
     return new ModelGatesError.InvalidRequestError({ field: "id", message: `${operation}: ${problem}` }, true)
   }
-  for (const field of ["httpReferer", "appTitle", "appCategories"] as const) {
+  for (const field of perCallHeaders) {
     const value = input[field]
     const found = value === undefined ? undefined : headerValueProblem(value)
     if (found !== undefined) {
@@ -447,9 +449,12 @@ const withTimeout = <A, E, E2>(
 ): Effect.Effect<A, E | E2> => {
   const millis = Duration.toMillis(timeout)
   const liveTimer = clock === liveClock && millis <= maxTimerMillis
-  const clockTimer = liveTimer ? Effect.succeed(undefined) : Effect.forkDaemon(clock.sleep(timeout))
+  const forked = Effect.forkDaemon(effect)
+  const started: Effect.Effect<readonly [Fiber.RuntimeFiber<A, E>, Fiber.RuntimeFiber<void> | undefined]> = liveTimer
+    ? Effect.map(forked, (fiber) => [fiber, undefined] as const)
+    : Effect.zip(forked, Effect.forkDaemon(clock.sleep(timeout)))
   return Effect.flatMap(
-    Effect.zip(Effect.forkDaemon(effect), clockTimer),
+    started,
     ([fiber, sleeper]) =>
       Effect.async<A, E | E2>((resume) => {
         let handle: ReturnType<typeof setTimeout> | undefined
