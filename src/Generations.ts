@@ -156,7 +156,7 @@ export const listGenerationContent: (
  * The poll schedule {@link waitForGeneration} uses unless told otherwise:
  * 250 ms, growing by 1.5 each time, at most 2 seconds a wait.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category polling
  */
 export const defaultPoll: Schedule.Schedule<unknown, ModelGatesError.NotFoundResponseError> = Schedule.exponential(
@@ -168,7 +168,7 @@ export const defaultPoll: Schedule.Schedule<unknown, ModelGatesError.NotFoundRes
  * The options of {@link waitForGeneration}: those of a call (per attempt),
  * plus the whole budget and how to poll.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface WaitOptions extends CallOptions {
@@ -206,7 +206,7 @@ const isNotFound = (error: ModelGatesError.GetGenerationError): error is ModelGa
  *   )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const waitForGeneration: (
@@ -272,7 +272,7 @@ export const waitForGeneration: (
  * The outcome of one id in {@link getGenerations}: the generation, or the
  * error that id ended with. One bad id never fails the stream.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type GenerationLookup = Data.TaggedEnum<{
@@ -288,7 +288,7 @@ export type GenerationLookup = Data.TaggedEnum<{
  * `GenerationLookup.Found({ id, generation })`,
  * `GenerationLookup.Failed({ id, error })`, `GenerationLookup.$match`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const GenerationLookup = Data.taggedEnum<GenerationLookup>()
@@ -296,7 +296,7 @@ export const GenerationLookup = Data.taggedEnum<GenerationLookup>()
 /**
  * Whether a lookup found its generation.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category guards
  */
 export const isFound: (lookup: GenerationLookup) => lookup is Extract<GenerationLookup, { _tag: "Found" }> =
@@ -305,7 +305,7 @@ export const isFound: (lookup: GenerationLookup) => lookup is Extract<Generation
 /**
  * Whether a lookup ended with an error.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category guards
  */
 export const isFailed: (lookup: GenerationLookup) => lookup is Extract<GenerationLookup, { _tag: "Failed" }> =
@@ -314,7 +314,7 @@ export const isFailed: (lookup: GenerationLookup) => lookup is Extract<Generatio
 /**
  * The options of {@link getGenerations}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface GetGenerationsOptions extends CallOptions {
@@ -405,7 +405,7 @@ const makePause = Effect.sync(() => {
  *   )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const getGenerations = <E = never, R = never>(

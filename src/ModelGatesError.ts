@@ -299,7 +299,7 @@ export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>
  * `elapsed` the time since the first. Not retryable as such: wait longer, or
  * look again later.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export class GenerationNotReadyError extends Schema.TaggedError<GenerationNotReadyError>()("GenerationNotReadyError", {
@@ -308,7 +308,7 @@ export class GenerationNotReadyError extends Schema.TaggedError<GenerationNotRea
   attempts: Schema.Int,
   elapsed: Schema.Duration
 }) {
-  /** @since 0.2.0 */
+  /** @since 0.1.0 */
   get isRetryable(): boolean {
     return false
   }
@@ -331,7 +331,7 @@ const sharedErrors = [
 /**
  * The failures that come without an HTTP status, shared by every operation.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category unions
  */
 export const TransportError = Schema.Union(...transportErrors)
@@ -384,7 +384,7 @@ export type ListGenerationContentError = typeof ListGenerationContentError.Type
  * {@link GetGenerationError} except the 404, which it waits through, and
  * {@link GenerationNotReadyError} when its budget runs out.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category unions
  */
 export const WaitForGenerationError = Schema.Union(
@@ -394,7 +394,7 @@ export const WaitForGenerationError = Schema.Union(
 )
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category unions
  */
 export type WaitForGenerationError = typeof WaitForGenerationError.Type
@@ -430,7 +430,7 @@ const errorTags: ReadonlySet<string> = new Set(ModelGatesError.members.map((memb
 /**
  * Whether a value is one of the SDK's errors.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category predicates
  */
 export const isModelGatesError = (u: unknown): u is ModelGatesError =>
@@ -456,7 +456,7 @@ export const isModelGatesError = (u: unknown): u is ModelGatesError =>
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category predicates
  */
 export const isRetryable = (error: ModelGatesError): boolean => error.isRetryable

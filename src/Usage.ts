@@ -26,7 +26,7 @@
  * ]
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as BigDecimal from "effect/BigDecimal"
 import type * as Chunk from "effect/Chunk"
@@ -76,7 +76,7 @@ const Decimal = Schema.transformOrFail(Schema.String, Schema.BigDecimalFromSelf,
  * `null` (not recorded: those rows add nothing to `total`, and are not read
  * as 0).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export class CostTotal extends Schema.Class<CostTotal>("@modelgates/effect/UsageCostTotal")({
@@ -89,7 +89,7 @@ export class CostTotal extends Schema.Class<CostTotal>("@modelgates/effect/Usage
  * `null` (not recorded: those rows add nothing to `total`, and are not read
  * as 0). Exact while the total stays below 2^53 (about 9 × 10^15 tokens).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export class TokenTotal extends Schema.Class<TokenTotal>("@modelgates/effect/UsageTokenTotal")({
@@ -107,7 +107,7 @@ export class TokenTotal extends Schema.Class<TokenTotal>("@modelgates/effect/Usa
  * `nativePrompt`, and `reasoning` (`nativeTokensReasoning`) part of
  * `nativeCompletion`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export class Tokens extends Schema.Class<Tokens>("@modelgates/effect/UsageTokens")({
@@ -129,7 +129,7 @@ export class Tokens extends Schema.Class<Tokens>("@modelgates/effect/UsageTokens
  * one, read from a log-bucketed histogram whose size does not grow with the
  * rows.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export class Percentiles extends Schema.Class<Percentiles>("@modelgates/effect/UsagePercentiles")({
@@ -145,7 +145,7 @@ export class Percentiles extends Schema.Class<Percentiles>("@modelgates/effect/U
  * user or day) is the same. A `null` key groups the rows where the field was
  * not recorded.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export class Group extends Schema.Class<Group>("@modelgates/effect/UsageGroup")({
@@ -175,7 +175,7 @@ export class Group extends Schema.Class<Group>("@modelgates/effect/UsageGroup")(
  * The schema encodes a report to plain JSON (see {@link toJson}) and decodes
  * it back.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export class Report extends Schema.Class<Report>("@modelgates/effect/UsageReport")({
@@ -397,7 +397,7 @@ class Accumulator {
  * export const spend = BigDecimal.format(report.spend)
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category reports
  */
 export const summarize = (generations: Iterable<Models.GenerationData>): Report => {
@@ -420,7 +420,7 @@ export const summarize = (generations: Iterable<Models.GenerationData>): Report 
  * export const report: Effect.Effect<Usage.Report> = Stream.run(generations, Usage.sink)
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category reports
  */
 export const sink: Sink.Sink<Report, Models.GenerationData> = Sink.suspend(() =>
@@ -445,7 +445,7 @@ export const sink: Sink.Sink<Report, Models.GenerationData> = Sink.suspend(() =>
  * export const json: string = JSON.stringify(Usage.toJson(Usage.summarize(generations)), null, 2)
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category conversions
  */
 export const toJson: (report: Report) => typeof Report.Encoded = Schema.encodeSync(Report)

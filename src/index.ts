@@ -41,6 +41,6 @@ export * as RetryPolicy from "./RetryPolicy.js"
  * Cost and usage reports over generations: exact totals, token counts,
  * latency percentiles, breakdowns by model, provider, app, user and day.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as Usage from "./Usage.js"

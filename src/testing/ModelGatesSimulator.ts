@@ -364,7 +364,7 @@ export const redirect = (location: string, options: { readonly status?: number |
  * A fault scripted for a request's id or path comes first; the storm answers
  * before authentication and the rate limit.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface StormOptions {

@@ -29,7 +29,7 @@
  * Effect.runPromise(Effect.scoped(program))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -41,7 +41,7 @@ import type * as ModelGatesSimulator from "./ModelGatesSimulator.js"
 /**
  * The options of {@link serve}: those of the simulator, and where to listen.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ServeOptions extends ModelGatesSimulator.Options {
@@ -56,7 +56,7 @@ export interface ServeOptions extends ModelGatesSimulator.Options {
  * message says where and why (`cannot listen on 127.0.0.1:8787: the port is
  * in use (EADDRINUSE)`); `cause` is the system's error.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export class ServeError extends Schema.TaggedError<ServeError>()("ServeError", {
@@ -67,7 +67,7 @@ export class ServeError extends Schema.TaggedError<ServeError>()("ServeError", {
 /**
  * A running server.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Server {
@@ -89,7 +89,7 @@ export interface Server {
  * Besides the API below the base path, it answers
  * `GET /__simulator/generations` with every generation as JSON.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const serve: (options?: ServeOptions) => Effect.Effect<Server, ServeError, Scope.Scope> = Effect.fn(
