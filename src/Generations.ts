@@ -25,7 +25,7 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import { IllegalArgumentException } from "effect/Cause"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
@@ -336,7 +336,9 @@ const orderedWindow = 16
 
 const checkOption = (name: string, value: number | undefined, valid: (value: number) => boolean) => {
   if (value !== undefined && !valid(value)) {
-    throw new IllegalArgumentException(`Generations.getGenerations: ${name} must be a positive number, got ${value}`)
+    throw new Cause.IllegalArgumentException(
+      `Generations.getGenerations: ${name} must be a positive number, got ${value}`
+    )
   }
 }
 
@@ -466,7 +468,13 @@ export const getGenerations = <E = never, R = never>(
     // them all: 2,200 lookups over loopback took 43 s with one, 23 s with this.
     const permits = yield* Queue.bounded<void>(concurrency)
     yield* Queue.offerAll(permits, Array.from({ length: concurrency }, () => undefined))
+    // Waiting for a permit stays interruptible; a permit taken is always given back.
     const withPermit = (id: string) =>
-      Effect.acquireUseRelease(Queue.take(permits), () => lookup(id), () => Queue.offer(permits, undefined))
+      Effect.uninterruptibleMask((restore) =>
+        Effect.zipRight(
+          restore(Queue.take(permits)),
+          Effect.ensuring(restore(lookup(id)), Queue.offer(permits, undefined))
+        )
+      )
     return Stream.mapEffect(distinct, withPermit, { concurrency: concurrency * orderedWindow })
   }))

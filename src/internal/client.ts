@@ -388,6 +388,7 @@ const attempt = <A, E>(
 > =>
   Effect.suspend(() => {
     call.attempts++
+    call.status = undefined
     return client.execute(request).pipe(
       Effect.flatMap((response) => {
         call.status = response.status
