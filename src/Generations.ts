@@ -349,9 +349,13 @@ const checkOption = (name: string, value: number | undefined, valid: (value: num
  */
 const makePause = Effect.sync(() => {
   let until = 0
-  const wait = Effect.flatMap(
+  // Checks again after each sleep: a 429 that came in meanwhile extends the pause.
+  const wait: Effect.Effect<void> = Effect.flatMap(
     Clock.currentTimeMillis,
-    (now) => until > now ? Effect.sleep(Duration.millis(until - now)) : Effect.void
+    (now) =>
+      until > now
+        ? Effect.zipRight(Effect.sleep(Duration.millis(until - now)), Effect.suspend(() => wait))
+        : Effect.void
   )
   const policy = (policy: RetryPolicy.RetryPolicy): RetryPolicy.RetryPolicy =>
     Schedule.intersect(policy, Schedule.identity<ModelGatesError.ModelGatesError>()).pipe(

@@ -265,6 +265,27 @@ describe("Generations.getGenerations", () => {
       expect(server.arrivals.filter((arrival) => arrival.at >= storm.at + 4000).length).toBeGreaterThan(0)
     }))
 
+  it.effect("a 429 that comes in during a pause extends it for every lookup", () =>
+    Effect.gen(function*() {
+      const slowDown = { status: 429, body: envelope(429, "slow down"), headers: { "retry-after": "4" } }
+      const server = yield* makeServer((id, n) => {
+        if (id === "gen-a" && n === 0) return { ...slowDown, delay: 0 }
+        // Already on its way when the first 429 came back: answered a second later.
+        if (id === "gen-b" && n === 0) return { ...slowDown, delay: "1 second" }
+        if (id === "gen-c") return { ...found(id), delay: "100 millis" }
+        return { ...found(id), delay: 0 }
+      })
+      const lookups = yield* run(
+        Generations.getGenerations(["gen-a", "gen-b", "gen-c", "gen-d"], { concurrency: 3 }),
+        server.layer
+      )
+      expect(lookups.every(Generations.isFound)).toBe(true)
+      // gen-a's 429 at 0 pauses until 4 s; gen-b's at 1 s extends that to 5 s.
+      const after = server.arrivals.filter((arrival) => arrival.at > 1000)
+      expect(after.map((arrival) => arrival.id).sort()).toEqual(["gen-a", "gen-b", "gen-d"])
+      for (const arrival of after) expect(arrival.at).toBeGreaterThanOrEqual(5000)
+    }))
+
   it.effect("wait: true waits for ids that are not ready yet", () =>
     Effect.gen(function*() {
       const server = yield* makeServer((id, n) => (id === "gen-late" && n < 3 ? notFound : found(id)))
