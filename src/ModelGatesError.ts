@@ -30,8 +30,9 @@ const JsonObject = Schema.Record({ key: Schema.String, value: Schema.Unknown })
  * The fields every error that came with an HTTP status carries.
  *
  * - `status`: the HTTP status.
- * - `message`: the API's message from the JSON envelope; otherwise the status
- *   and the start of the body.
+ * - `message`: the call and its id, then the status and the API's message
+ *   from the JSON envelope, or the start of the body without one
+ *   (`Generations.getGeneration("gen-1"): 404 Generation not found`).
  * - `body`: the raw response body, cut at 10,000 characters.
  * - `headers`: the response headers (credentials redacted).
  * - `retryAfter`: how long the server asked to wait, from `retry-after-ms` or
@@ -276,9 +277,11 @@ export class ResponseValidationError extends Schema.TaggedError<ResponseValidati
 }
 
 /**
- * The caller's input cannot be sent: an empty or overlong id, or a header
- * value with a line break or another control character. Raised before any
- * I/O. `field` names the offending input.
+ * The caller's input cannot be sent: an empty, blank or overlong id, a header
+ * value with a line break or another control character (raised before any
+ * I/O), or a request the platform refuses to build (a URL it cannot parse, a
+ * body it cannot encode; sent once, never retried). `field` names the
+ * offending input.
  *
  * @since 0.1.0
  * @category errors
