@@ -122,9 +122,7 @@ export const getGeneration: (
   Models.GenerationResponse,
   ModelGatesError.GetGenerationError,
   ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient
-> = Effect.fn("Generations.getGeneration")((request: GenerationRequest, options?: CallOptions) =>
-  client.execute(getGenerationOperation, request, options)
-)
+> = (request, options) => client.execute(getGenerationOperation, request, options)
 
 /**
  * Gets what went into and came out of a generation: the stored prompt or
@@ -144,9 +142,7 @@ export const listGenerationContent: (
   Models.GenerationContentResponse,
   ModelGatesError.ListGenerationContentError,
   ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient
-> = Effect.fn("Generations.listGenerationContent")((request: GenerationRequest, options?: CallOptions) =>
-  client.execute(listGenerationContentOperation, request, options)
-)
+> = (request, options) => client.execute(listGenerationContentOperation, request, options)
 
 // -----------------------------------------------------------------------------
 // waiting for a generation

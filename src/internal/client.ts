@@ -21,7 +21,9 @@ import * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
+import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
+import * as Tracer from "effect/Tracer"
 import * as ModelGatesConfig from "../ModelGatesConfig.js"
 import * as ModelGatesError from "../ModelGatesError.js"
 import * as Models from "../Models.js"
@@ -431,62 +433,73 @@ const maxTimerMillis = 2_147_483_647
 /**
  * Bounds an effect by a timeout with a single fork, where `Effect.timeoutFail`
  * races two forked fibers and merges the winner's FiberRefs back. Measured in
- * the SDK (bench/overhead.ts, docs/benchmarks.md), that race was the largest
- * single cost of a call.
+ * the SDK (docs/benchmarks.md), that race was the largest single cost of a
+ * call.
  *
- * The effect runs in one forked fiber; the caller waits for its exit or the
- * timer, whichever comes first. On the timeout the fiber is interrupted (which
- * aborts the request and releases its connection) and awaited before the
- * caller fails; interrupting the caller interrupts the fiber the same way.
- * With Effect's live clock the timer is the runtime's own timer, which is what
- * `Clock.sleep` uses underneath; with any other clock (`TestClock`) it is that
- * clock's `sleep` in a second fiber, so tests keep full control of time.
+ * The effect runs in one fiber of its own, forked as the caller suspends (so
+ * an interruption of the caller can never leave it running unwatched) and
+ * started at once, with the caller's context and FiberRefs plus `span` as the
+ * parent of the spans it makes: the HTTP client's span is a child of the
+ * call's without the caller setting it locally. The caller waits for the
+ * fiber's exit or the timer, whichever comes first. On the timeout the fiber
+ * is interrupted (which aborts the request and releases its connection) and
+ * awaited before the caller fails; interrupting the caller interrupts the
+ * fiber the same way. With Effect's live clock the timer is the runtime's own
+ * timer, which is what `Clock.sleep` uses underneath; with any other clock
+ * (`TestClock`) it is that clock's `sleep` in a second fiber, so tests keep
+ * full control of time.
  */
 const withTimeout = <A, E, E2>(
   effect: Effect.Effect<A, E>,
+  span: Tracer.AnySpan,
   clock: Clock.Clock,
   timeout: Duration.Duration,
   onTimeout: () => E2
 ): Effect.Effect<A, E | E2> => {
   const millis = Duration.toMillis(timeout)
   const liveTimer = clock === liveClock && millis <= maxTimerMillis
-  const forked = Effect.forkDaemon(effect)
-  const started: Effect.Effect<readonly [Fiber.RuntimeFiber<A, E>, Fiber.RuntimeFiber<void> | undefined]> = liveTimer
-    ? Effect.map(forked, (fiber) => [fiber, undefined] as const)
-    : Effect.zip(forked, Effect.forkDaemon(clock.sleep(timeout)))
-  return Effect.flatMap(
-    started,
-    ([fiber, sleeper]) =>
-      Effect.async<A, E | E2>((resume) => {
-        let handle: ReturnType<typeof setTimeout> | undefined
-        const onExit = (exit: Exit.Exit<A, E>) => {
-          stopTimer()
-          resume(exit)
-        }
-        const onTime = () => {
-          fiber.removeObserver(onExit)
-          resume(Effect.zipRight(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
-        }
-        const onSleeperExit = (exit: Exit.Exit<void>) => {
-          if (Exit.isSuccess(exit)) onTime()
-        }
-        const stopTimer = () => {
-          if (handle !== undefined) clearTimeout(handle)
-          if (sleeper !== undefined) {
-            sleeper.removeObserver(onSleeperExit)
-            sleeper.unsafeInterruptAsFork(sleeper.id())
-          }
-        }
-        // eslint-disable-next-line no-restricted-globals -- the live clock's own timer; see the comment above
-        if (sleeper === undefined) handle = setTimeout(onTime, millis)
-        else sleeper.addObserver(onSleeperExit)
-        fiber.addObserver(onExit)
-        return Effect.suspend(() => {
-          stopTimer()
-          fiber.removeObserver(onExit)
-          return Fiber.interrupt(fiber)
-        })
+  return Effect.withFiberRuntime((parent, status) =>
+    Effect.async<A, E | E2>((resume) => {
+      const runtime = Runtime.make({
+        context: Context.add(parent.currentContext, Tracer.ParentSpan, span),
+        runtimeFlags: status.runtimeFlags,
+        fiberRefs: parent.getFiberRefs()
       })
+      let handle: ReturnType<typeof setTimeout> | undefined
+      let sleeper: Fiber.RuntimeFiber<void> | undefined
+      const onExit = (exit: Exit.Exit<A, E>) => {
+        stopTimer()
+        resume(exit)
+      }
+      const onTime = () => {
+        fiber.removeObserver(onExit)
+        resume(Effect.zipRight(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
+      }
+      const onSleeperExit = (exit: Exit.Exit<void>) => {
+        if (Exit.isSuccess(exit)) onTime()
+      }
+      const stopTimer = () => {
+        if (handle !== undefined) clearTimeout(handle)
+        if (sleeper !== undefined) {
+          sleeper.removeObserver(onSleeperExit)
+          sleeper.unsafeInterruptAsFork(sleeper.id())
+        }
+      }
+      const fiber = Runtime.runFork(runtime, effect)
+      if (liveTimer) {
+        // eslint-disable-next-line no-restricted-globals -- the live clock's own timer; see the comment above
+        handle = setTimeout(onTime, millis)
+      } else {
+        sleeper = Runtime.runFork(runtime, clock.sleep(timeout))
+        sleeper.addObserver(onSleeperExit)
+      }
+      fiber.addObserver(onExit)
+      return Effect.suspend(() => {
+        stopTimer()
+        fiber.removeObserver(onExit)
+        return Fiber.interrupt(fiber)
+      })
+    })
   )
 }
 
@@ -511,10 +524,17 @@ const retryAfterFailure = <A, E extends ModelGatesError.ModelGatesError>(
     return Effect.retry(again, policy)
   })
 
+const bigint0 = BigInt(0)
+
 /**
  * Runs an operation: validates the input (failing before any I/O), then
- * sends it with the configured or per-call timeout and retry policy, and
- * records what happened on the operation's span and in the SDK's metrics.
+ * sends it with the configured or per-call timeout and retry policy.
+ *
+ * The call has its own span (named after the operation, parent of the
+ * platform's HTTP spans), which it ends itself together with recording what
+ * happened on it and in the SDK's metrics: one handler where `Effect.fn` or
+ * `Effect.withSpan` plus a handler of our own would stack two, with a stack
+ * capture on every call (measured in docs/benchmarks.md).
  */
 export const execute = <A, E extends ModelGatesError.ModelGatesError>(
   operation: Operation<A, E>,
@@ -525,47 +545,63 @@ export const execute = <A, E extends ModelGatesError.ModelGatesError>(
   E | ModelGatesError.ModelGatesDefaultError | ModelGatesError.TransportError,
   ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient
 > =>
-  Effect.zipRight(
-    Effect.annotateCurrentSpan("modelgates.generation.id", input.id),
-    Effect.contextWithEffect((context: Context.Context<ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient>) =>
-      Effect.clockWith((clock) => {
-        const startedAt = clock.unsafeCurrentTimeMillis()
-        const invalid = inputProblem(operation.name, input, options)
-        if (invalid !== undefined) {
-          return Telemetry.recordFailure(operation.name, undefined, 0, startedAt, clock, invalid)
-        }
-        const config = Context.get(context, ModelGatesConfig.ModelGatesConfig)
-        const client = clientFor(config, Context.get(context, HttpClient.HttpClient))
-        const request = requestFor(config, operation.path, input)
-        const call: Call = { operation: operation.name, id: input.id, attempts: 0, status: undefined }
-        const timeout = options?.timeout === undefined
-          ? config.timeout
-          : Option.getOrElse(decodeTimeout(options.timeout), () => config.timeout)
-        const once = attempt(client, operation, request, call)
-        const bounded = Duration.isFinite(timeout)
-          ? withTimeout(once, clock, timeout, () =>
-            new ModelGatesError.RequestTimeoutError({
-              message: `${describeCall(operation.name, input.id)}: no complete response within ${
-                Duration.format(timeout)
-              }`,
-              url: urlOf(request),
-              timeout
-            }, true))
-          : once
-        return Effect.matchCauseEffect(retryAfterFailure(bounded, options?.retryPolicy ?? config.retryPolicy), {
-          onSuccess: (value) =>
-            Telemetry.recordSuccess(
-              operation.name,
-              call.status,
-              call.attempts,
-              startedAt,
-              clock,
-              operation.describe(value),
-              value
-            ),
-          onFailure: (cause) =>
-            Telemetry.recordCause(operation.name, call.status, call.attempts, startedAt, clock, cause)
+  Effect.uninterruptibleMask((restore) =>
+    Effect.flatMap(
+      Effect.makeSpan(operation.name, {
+        attributes: { "modelgates.generation.id": input.id },
+        captureStackTrace: false
+      }),
+      (span) =>
+        Effect.withFiberRuntime((fiber) => {
+          const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+          const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
+          const startedAt = clock.unsafeCurrentTimeMillis()
+          const end = (exit: Exit.Exit<unknown, unknown>) =>
+            span.end(timing ? clock.unsafeCurrentTimeNanos() : bigint0, exit)
+          const invalid = inputProblem(operation.name, input, options)
+          if (invalid !== undefined) {
+            Telemetry.record(span, operation.name, invalid._tag, undefined, 0, startedAt, clock, undefined)
+            end(Exit.fail(invalid))
+            return Effect.fail(invalid)
+          }
+          const context = fiber.currentContext as Context.Context<
+            ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient
+          >
+          const config = Context.get(context, ModelGatesConfig.ModelGatesConfig)
+          const client = clientFor(config, Context.get(context, HttpClient.HttpClient))
+          const request = requestFor(config, operation.path, input)
+          const call: Call = { operation: operation.name, id: input.id, attempts: 0, status: undefined }
+          const timeout = options?.timeout === undefined
+            ? config.timeout
+            : Option.getOrElse(decodeTimeout(options.timeout), () => config.timeout)
+          const once = attempt(client, operation, request, call)
+          const bounded = Duration.isFinite(timeout)
+            ? withTimeout(once, span, clock, timeout, () =>
+              new ModelGatesError.RequestTimeoutError({
+                message: `${describeCall(operation.name, input.id)}: no complete response within ${
+                  Duration.format(timeout)
+                }`,
+                url: urlOf(request),
+                timeout
+              }, true))
+            : once
+          const retried = retryAfterFailure(bounded, options?.retryPolicy ?? config.retryPolicy)
+          return Effect.matchCauseEffect(restore(bounded === once ? Effect.withParentSpan(retried, span) : retried), {
+            onSuccess: (value) => {
+              const described = operation.describe(value)
+              Telemetry.record(span, operation.name, "ok", call.status, call.attempts, startedAt, clock, described)
+              end(Exit.succeed(value))
+              return Effect.succeed(value)
+            },
+            onFailure: (cause) => {
+              const outcome = Telemetry.outcomeOf(cause)
+              if (outcome !== undefined) {
+                Telemetry.record(span, operation.name, outcome, call.status, call.attempts, startedAt, clock, undefined)
+              }
+              end(Exit.failCause(cause))
+              return Effect.failCause(cause)
+            }
+          })
         })
-      })
     )
   )

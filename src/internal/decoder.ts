@@ -203,6 +203,15 @@ type Transform = (a: unknown, options: AST.ParseOptions, input: unknown) => unkn
 
 const transformation = (ast: AST.Transformation): Decode => {
   const kind = ast.transformation
+  if (kind._tag === "FinalTransformation") {
+    const fused = renamedClass(ast)
+    if (fused !== undefined) return fused
+  }
+  return generalTransformation(ast)
+}
+
+const generalTransformation = (ast: AST.Transformation): Decode => {
+  const kind = ast.transformation
   if (kind._tag === "TypeLiteralTransformation") {
     const fused = renamedStruct(ast, kind.propertySignatureTransformations)
     if (fused !== undefined) return fused
@@ -256,6 +265,27 @@ for (const value of Object.values(Models)) {
  * in go through the constructor.
  */
 const classConstructor = (ast: AST.Transformation, construct: Transform): Transform | undefined => {
+  const shape = classShape(ast, construct)
+  if (shape === undefined) return undefined
+  const { defaults, prototype } = shape
+  return (a, options, input) => {
+    if (!isRecord(a)) return failed
+    for (let i = 0; i < defaults.length; i++) {
+      if (a[defaults[i]] === undefined) return construct(a, options, input)
+    }
+    return Object.assign(Object.create(prototype), a)
+  }
+}
+
+/**
+ * The prototype of a model class and the properties its constructor fills in
+ * with a default, once the constructor is seen to build nothing else (see
+ * {@link classConstructor}).
+ */
+const classShape = (
+  ast: AST.Transformation,
+  construct: Transform
+): { readonly prototype: object; readonly defaults: ReadonlyArray<PropertyKey> } | undefined => {
   const prototype = modelPrototypes.get(ast.to)
   const fields = AST.typeAST(ast.from)
   if (prototype === undefined || !AST.isTypeLiteral(fields)) return undefined
@@ -269,13 +299,46 @@ const classConstructor = (ast: AST.Transformation, construct: Transform): Transf
   ) {
     return undefined
   }
-  const defaults = Reflect.ownKeys(empty)
-  return (a, options, input) => {
-    if (!isRecord(a)) return failed
+  return { prototype, defaults: Reflect.ownKeys(empty) }
+}
+
+/**
+ * A model class whose fields are renamed on the wire decodes in one pass,
+ * straight into the instance: the properties {@link renamedStruct} would
+ * build, in its order, on an object made from the class's prototype, which is
+ * what {@link classConstructor} would then copy them onto. Such an object is
+ * an instance, so the class's own `instanceof` check is not run again. If a
+ * property the constructor would fill in with a default is missing, the input
+ * takes the two-step path.
+ */
+const renamedClass = (ast: AST.Transformation): Decode | undefined => {
+  const kind = ast.transformation
+  const fields = ast.from
+  if (
+    kind._tag !== "FinalTransformation" || !AST.isTransformation(fields) ||
+    fields.transformation._tag !== "TypeLiteralTransformation"
+  ) {
+    return undefined
+  }
+  const shape = classShape(ast, (a, options, input) => settle(kind.decode(a, options, ast, input)))
+  if (shape === undefined) return undefined
+  const { defaults, prototype } = shape
+  const decode = renamedStruct(
+    fields,
+    fields.transformation.propertySignatureTransformations,
+    () => Object.create(prototype)
+  )
+  if (decode === undefined) return undefined
+  let twoStep: Decode | undefined
+  return (input, options) => {
+    const out = decode(input, options)
+    if (out === failed) return failed
     for (let i = 0; i < defaults.length; i++) {
-      if (a[defaults[i]] === undefined) return construct(a, options, input)
+      if ((out as Record<PropertyKey, unknown>)[defaults[i]] === undefined) {
+        return (twoStep ??= generalTransformation(ast))(input, options)
+      }
     }
-    return Object.assign(Object.create(prototype), a)
+    return out
   }
 }
 
@@ -322,7 +385,9 @@ type FieldKind = "copy" | wireFields.Kind
  */
 const renamedStruct = (
   ast: AST.Transformation,
-  transformations: ReadonlyArray<AST.PropertySignatureTransformation>
+  transformations: ReadonlyArray<AST.PropertySignatureTransformation>,
+  // what the properties are written onto: a new object, or a model class's instance (`renamedClass`)
+  target: () => Record<PropertyKey, unknown> = () => ({})
 ): Decode | undefined => {
   const { from, to } = ast
   if (
@@ -350,7 +415,7 @@ const renamedStruct = (
   }
   return (input, options) => {
     if (!isRecord(input)) return failed
-    const out: Record<PropertyKey, unknown> = {}
+    const out = target()
     for (let i = 0; i < sources.length; i++) {
       const key = sources[i]
       if (optional[i] && !hasOwn(input, key)) {

@@ -5,11 +5,11 @@
  */
 import * as Cause from "effect/Cause"
 import type * as Clock from "effect/Clock"
-import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as MetricKey from "effect/MetricKey"
 import * as Option from "effect/Option"
+import type * as Tracer from "effect/Tracer"
 
 const requestsKey = MetricKey.counter("modelgates.client.requests", {
   description: "ModelGates SDK calls, by operation and outcome (ok or the error's tag)",
@@ -79,76 +79,37 @@ const update = (
   if (attempts > 1) metrics.retries.unsafeUpdate(attempts - 1, noTags)
 }
 
-/** Adds what every call says about itself to a span's attributes. */
-const withCallAttributes = (
-  attributes: Record<string, unknown>,
+/**
+ * Records how a call ended, on its span and in the metrics: `outcome` is `ok`
+ * or the error's tag, and `described` what a successful result says about
+ * itself.
+ */
+export const record = (
+  span: Tracer.Span,
+  operation: string,
+  outcome: string,
   status: number | undefined,
-  attempts: number
-): Record<string, unknown> => {
-  attributes["modelgates.attempts"] = attempts
-  if (status !== undefined) attributes["http.response.status_code"] = status
-  return attributes
+  attempts: number,
+  startedAt: number,
+  clock: Clock.Clock,
+  described: Record<string, unknown> | undefined
+): void => {
+  if (described !== undefined) {
+    for (const key in described) span.attribute(key, described[key])
+  }
+  if (outcome !== "ok") span.attribute("modelgates.error.tag", outcome)
+  if (status !== undefined) span.attribute("http.response.status_code", status)
+  span.attribute("modelgates.attempts", attempts)
+  update(operation, outcome, attempts, startedAt, clock)
 }
 
-/** Records a successful call, then succeeds with its value. */
-export const recordSuccess = <A>(
-  operation: string,
-  status: number | undefined,
-  attempts: number,
-  startedAt: number,
-  clock: Clock.Clock,
-  described: Record<string, unknown>,
-  value: A
-): Effect.Effect<A> =>
-  Effect.zipRight(
-    Effect.annotateCurrentSpan(withCallAttributes(described, status, attempts)),
-    Effect.sync(() => {
-      update(operation, "ok", attempts, startedAt, clock)
-      return value
-    })
-  )
-
-/** Records a failed call, then fails with its error. */
-export const recordFailure = <E extends { readonly _tag: string }>(
-  operation: string,
-  status: number | undefined,
-  attempts: number,
-  startedAt: number,
-  clock: Clock.Clock,
-  error: E
-): Effect.Effect<never, E> =>
-  Effect.zipRight(
-    Effect.annotateCurrentSpan(withCallAttributes({ "modelgates.error.tag": error._tag }, status, attempts)),
-    Effect.suspend(() => {
-      update(operation, error._tag, attempts, startedAt, clock)
-      return Effect.fail(error)
-    })
-  )
-
 /**
- * Records a call that ended in a cause: its failure if it has one. A defect
- * is recorded as `Defect`; an interruption is not an outcome of the call.
+ * What a call that ended in `cause` records as its outcome: the failure's
+ * tag, `Defect` for a defect, and nothing for an interruption, which is not
+ * an outcome of the call.
  */
-export const recordCause = <E extends { readonly _tag: string }>(
-  operation: string,
-  status: number | undefined,
-  attempts: number,
-  startedAt: number,
-  clock: Clock.Clock,
-  cause: Cause.Cause<E>
-): Effect.Effect<never, E> => {
+export const outcomeOf = <E extends { readonly _tag: string }>(cause: Cause.Cause<E>): string | undefined => {
   const failure = Cause.failureOption(cause)
-  if (Option.isSome(failure)) {
-    return Effect.zipRight(
-      recordFailure(operation, status, attempts, startedAt, clock, failure.value).pipe(Effect.ignore),
-      Effect.failCause(cause)
-    )
-  }
-  if (Cause.isDie(cause)) {
-    return Effect.zipRight(
-      recordFailure(operation, status, attempts, startedAt, clock, { _tag: "Defect" }).pipe(Effect.ignore),
-      Effect.failCause(cause)
-    )
-  }
-  return Effect.failCause(cause)
+  if (Option.isSome(failure)) return failure.value._tag
+  return Cause.isDie(cause) ? "Defect" : undefined
 }
