@@ -20,7 +20,7 @@
  * Options (after `npm run bench --`):
  *   --rounds N          rounds of the throughput runs (default 3)
  *   --window MS         measured window per concurrency (default 1000)
- *   --warmup MS         warm-up before measuring (default 600)
+ *   --warmup MS         warm-up before measuring (default 3000)
  *   --clients a,b,…     clients to run (default the eight of `mainClients`); see
  *                       bench/clients.ts for the diagnostic variants. A client
  *                       named `x@name` runs client `x` built against the
@@ -76,7 +76,7 @@ const options = (name: string): Array<string> => args.flatMap((arg, i) => (arg =
 
 const rounds = Number(option("--rounds") ?? 3)
 const windowMs = Number(option("--window") ?? 1000)
-const warmupMs = Number(option("--warmup") ?? 600)
+const warmupMs = Number(option("--warmup") ?? 3000)
 const clientNames = option("--clients")?.split(",") ?? mainClients
 const skip = new Set(option("--skip")?.split(",") ?? [])
 const profileClient = option("--profile")
