@@ -39,15 +39,16 @@ const leaves = (error: ConfigError.ConfigError): Array<ConfigError.ConfigError> 
   }
 }
 
+const setTheKey = "set it to your ModelGates API key (export MODELGATES_API_KEY=…), " +
+  "or add --simulator to try the command against the bundled simulator"
+
 const describe = (error: ConfigError.ConfigError): string => {
   const variable = error._op === "And" || error._op === "Or" ? "" : error.path.join(".")
   if (error._op === "MissingData") {
-    return variable === "MODELGATES_API_KEY"
-      ? "MODELGATES_API_KEY is not set: set it to your ModelGates API key " +
-        "(export MODELGATES_API_KEY=…), or add --simulator to try the command against the bundled simulator"
-      : `${variable} is not set`
+    return variable === "MODELGATES_API_KEY" ? `MODELGATES_API_KEY is not set: ${setTheKey}` : `${variable} is not set`
   }
   const message = error._op === "And" || error._op === "Or" ? "" : error.message
+  if (variable === "MODELGATES_API_KEY" && message === "is empty") return `MODELGATES_API_KEY is empty: ${setTheKey}`
   return variable === ""
     ? `the configuration from MODELGATES_* variables cannot be used: ${message}`
     : `${variable}: ${message}`

@@ -276,6 +276,10 @@ describe("exit code 2: usage and configuration", () => {
 
   it.live("without MODELGATES_API_KEY: says what to set, and about --simulator", () =>
     expectUsage(["get", "gen-1"], /MODELGATES_API_KEY is not set: .*--simulator/))
+  it.live("with MODELGATES_API_KEY empty: says it is empty, what to set, and about --simulator", () =>
+    expectUsage(["get", "gen-1"], /^modelgates: MODELGATES_API_KEY is empty: set it to .*--simulator/, {
+      env: { MODELGATES_API_KEY: "" }
+    }))
 
   it.live("an unusable key or base URL: says what is wrong, never the key", () =>
     Effect.gen(function*() {
