@@ -122,7 +122,7 @@ export const getGeneration: (
   Models.GenerationResponse,
   ModelGatesError.GetGenerationError,
   ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient
-> = (request, options) => client.execute(getGenerationOperation, request, options)
+> = (request, options) => client.execute(getGenerationOperation, request, options, client.callSite())
 
 /**
  * Gets what went into and came out of a generation: the stored prompt or
@@ -142,7 +142,7 @@ export const listGenerationContent: (
   Models.GenerationContentResponse,
   ModelGatesError.ListGenerationContentError,
   ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient
-> = (request, options) => client.execute(listGenerationContentOperation, request, options)
+> = (request, options) => client.execute(listGenerationContentOperation, request, options, client.callSite())
 
 // -----------------------------------------------------------------------------
 // waiting for a generation

@@ -4,7 +4,7 @@
  */
 import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Layer, Metric, MetricState, Option, Schedule } from "effect"
+import { Cause, Duration, Effect, Exit, Layer, Metric, MetricState, Option, Schedule } from "effect"
 import * as util from "node:util"
 import { Generations, ModelGatesConfig, RetryPolicy } from "../src/index.js"
 import { always, fixture, fixtureJson, layerWith, respond, secretKey, sequence } from "./utils/MockHttp.js"
@@ -76,6 +76,19 @@ describe("telemetry", () => {
       }
     }))
 
+  it.effect("Cause.pretty of a failed call shows where the call was made, as Effect.fn would", () =>
+    Effect.gen(function*() {
+      const mock = yield* always(respond(404, fixture("error.404.json")))
+      const exit = yield* Generations.getGeneration({ id: "gen-gone" }).pipe(
+        Effect.provide(layerWith(mock)),
+        Effect.exit
+      )
+      assert(Exit.isFailure(exit))
+      expect(Cause.pretty(exit.cause)).toMatch(
+        /at Generations\.getGeneration \(.*Generations\.telemetry\.test\.ts:\d+:\d+\)/
+      )
+    }))
+
   it.effect("a failed call's span carries the error's tag and the last status", () =>
     Effect.gen(function*() {
       const { spans, tracer } = makeRecordingTracer()
@@ -87,7 +100,9 @@ describe("telemetry", () => {
       )
       const span = spans.find((span) => span.name === "Generations.listGenerationContent")
       assert(span !== undefined)
-      expect(Object.fromEntries(span.attributes)).toEqual({
+      // Where the call was made, as Effect's own spans record a failure.
+      expect(span.attributes.get("code.stacktrace")).toMatch(/Generations\.telemetry\.test\.ts:\d+:\d+/)
+      expect(Object.fromEntries([...span.attributes].filter(([key]) => key !== "code.stacktrace"))).toEqual({
         "modelgates.generation.id": "gen-gone",
         "modelgates.attempts": 1,
         "http.response.status_code": 404,
