@@ -551,9 +551,10 @@ export const callSite = (): () => string | undefined => {
  *
  * The call has its own span (named after the operation, parent of the
  * platform's HTTP spans), which it ends itself together with recording what
- * happened on it and in the SDK's metrics: one handler where `Effect.fn` or
- * `Effect.withSpan` plus a handler of our own would stack two, with a stack
- * capture on every call (measured in docs/benchmarks.md).
+ * happened on it and in the SDK's metrics: one handler where `Effect.fn` (or
+ * `Effect.withSpan`) plus a handler of our own would stack two (measured in
+ * docs/benchmarks.md). Where the call was made is kept as `Effect.fn` keeps
+ * it (`calledFrom`, see {@link callSite}).
  */
 export const execute = <A, E extends ModelGatesError.ModelGatesError>(
   operation: Operation<A, E>,
@@ -612,7 +613,10 @@ export const execute = <A, E extends ModelGatesError.ModelGatesError>(
               }, true))
             : once
           const retried = retryAfterFailure(bounded, options?.retryPolicy ?? config.retryPolicy)
-          return Effect.matchCauseEffect(restore(bounded === once ? Effect.withParentSpan(retried, span) : retried), {
+          // A bounded attempt's own fiber starts with the span as its parent (see
+          // `withTimeout`); an unbounded one runs here, under the span set locally.
+          const traced = bounded === once ? Effect.withParentSpan(retried, span) : retried
+          return Effect.matchCauseEffect(restore(traced), {
             onSuccess: (value) => {
               const described = operation.describe(value)
               Telemetry.record(span, operation.name, "ok", call.status, call.attempts, startedAt, clock, described)
