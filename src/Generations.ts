@@ -37,6 +37,7 @@ import * as RateLimiter from "effect/RateLimiter"
 import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as Stream from "effect/Stream"
+import * as Take from "effect/Take"
 import * as client from "./internal/client.js"
 import * as ModelGatesConfig from "./ModelGatesConfig.js"
 import * as ModelGatesError from "./ModelGatesError.js"
@@ -372,6 +373,86 @@ const makePause = Effect.sync(() => {
 })
 
 /**
+ * Runs `lookup` over `ids` on `concurrency` long-lived workers, where
+ * `Stream.mapEffect` forks a fiber per element (measured in the bench, same
+ * run: 2.36× the CPU of `Effect.forEach` over the same ids with it, 1.40× with
+ * this).
+ *
+ * At most `ahead` ids are between the source and the consumer at once (taken,
+ * being looked up, or done and not yet pulled), so the source is read only as
+ * lookups finish and are consumed. In order, results wait in a reorder buffer
+ * until every earlier one is out: a slow lookup holds back the elements after
+ * it but not the work, up to `ahead`. An error of the source, or a defect, ends
+ * the stream; closing it (the consumer stops, or is interrupted) interrupts the
+ * workers and the requests they have in flight.
+ */
+const lookUpAll = <E, R, R2>(
+  ids: Stream.Stream<string, E, R>,
+  lookup: (id: string) => Effect.Effect<GenerationLookup, never, R2>,
+  options: { readonly concurrency: number; readonly ahead: number; readonly ordered: boolean }
+): Stream.Stream<GenerationLookup, E, R | R2> =>
+  Stream.unwrapScoped(Effect.gen(function*() {
+    const slots = yield* Queue.bounded<void>(options.ahead)
+    yield* Queue.offerAll(slots, Array.from({ length: options.ahead }, () => undefined))
+    const todo = yield* Queue.unbounded<readonly [number, string]>()
+    const out = yield* Queue.unbounded<Take.Take<GenerationLookup, E>>()
+    const waiting = new Map<number, GenerationLookup>()
+    let taken = 0
+    let handedOn = 0
+    let sourceEnded = false
+    let ended = false
+    // Hands on what may go now; synchronous, so no other fiber runs in between.
+    const handOn = (index: number, result: GenerationLookup) => {
+      if (options.ordered) {
+        waiting.set(index, result)
+        for (let next = waiting.get(handedOn); next !== undefined; next = waiting.get(handedOn)) {
+          waiting.delete(handedOn)
+          handedOn++
+          out.unsafeOffer(Take.of(next))
+        }
+      } else {
+        handedOn++
+        out.unsafeOffer(Take.of(result))
+      }
+      endIfDone()
+    }
+    const endIfDone = () => {
+      if (sourceEnded && handedOn === taken && !ended) {
+        ended = true
+        out.unsafeOffer(Take.end)
+      }
+    }
+    const fail = (cause: Cause.Cause<E>) => Effect.sync(() => out.unsafeOffer(Take.failCause(cause)))
+    yield* Stream.runForEach(ids, (id) =>
+      Effect.zipRight(
+        Queue.take(slots),
+        Effect.sync(() => todo.unsafeOffer([taken++, id]))
+      )).pipe(
+        Effect.matchCauseEffect({
+          onSuccess: () =>
+            Effect.sync(() => {
+              sourceEnded = true
+              endIfDone()
+            }),
+          onFailure: fail
+        }),
+        Effect.forkScoped
+      )
+    const worker = Effect.forever(
+      Effect.flatMap(
+        Queue.take(todo),
+        ([index, id]) => Effect.map(lookup(id), (result) => handOn(index, result))
+      )
+    ).pipe(Effect.catchAllCause(fail))
+    for (let i = 0; i < options.concurrency; i++) yield* Effect.forkScoped(worker)
+    // An element's slot is free again once the consumer has it.
+    return Stream.flattenTake(Stream.fromQueue(out)).pipe(Stream.mapChunks((chunk) => {
+      for (let i = 0; i < chunk.length; i++) slots.unsafeOffer(undefined)
+      return chunk
+    }))
+  }))
+
+/**
  * Looks up many generations as a stream: one element per distinct id,
  * `Found` or `Failed`. A bad id never fails the stream; only the ids
  * stream's own error does.
@@ -458,23 +539,7 @@ export const getGenerations = <E = never, R = never>(
       seen.add(id)
       return true
     })
-    if (options.ordered === false) return Stream.mapEffect(distinct, lookup, { concurrency, unordered: true })
-    // In input order, a lookup that takes long (an id waited for until its
-    // budget runs out) holds back the ones after it. With only `concurrency`
-    // lookups in the stream at once, it would hold back the work too; so up
-    // to `orderedWindow` times more ids are taken ahead, waiting for a permit,
-    // and their results wait in order.
-    // A queue of permits wakes one waiter per release, where a semaphore wakes
-    // them all: 2,200 lookups over loopback took 43 s with one, 23 s with this.
-    const permits = yield* Queue.bounded<void>(concurrency)
-    yield* Queue.offerAll(permits, Array.from({ length: concurrency }, () => undefined))
-    // Waiting for a permit stays interruptible; a permit taken is always given back.
-    const withPermit = (id: string) =>
-      Effect.uninterruptibleMask((restore) =>
-        Effect.zipRight(
-          restore(Queue.take(permits)),
-          Effect.ensuring(restore(lookup(id)), Queue.offer(permits, undefined))
-        )
-      )
-    return Stream.mapEffect(distinct, withPermit, { concurrency: concurrency * orderedWindow })
+    return options.ordered === false
+      ? lookUpAll(distinct, lookup, { concurrency, ahead: concurrency, ordered: false })
+      : lookUpAll(distinct, lookup, { concurrency, ahead: concurrency * orderedWindow, ordered: true })
   }))

@@ -168,6 +168,10 @@ describe("Generations.waitForGeneration", () => {
 describe("Generations.getGenerations", () => {
   const ids = (n: number, prefix = "gen-") => Array.from({ length: n }, (_, i) => `${prefix}${i}`)
 
+  /** The SDK's default config over a client of the test's own. */
+  const layerOf = (client: HttpClient.HttpClient) =>
+    Layer.merge(Layer.succeed(HttpClient.HttpClient, client), ModelGatesConfig.layer({ apiKey: secretKey }))
+
   const run = <E, LE>(
     stream: Stream.Stream<Generations.GenerationLookup, E, ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient>,
     layer: Layer.Layer<ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient, LE>
@@ -218,6 +222,44 @@ describe("Generations.getGenerations", () => {
       expect(asCompleted.map((lookup) => lookup.id)).toEqual(["gen-fast", "gen-mid", "gen-slow"])
       const ordered = yield* run(Generations.getGenerations(input), server.layer)
       expect(ordered.map((lookup) => lookup.id)).toEqual(input)
+    }))
+
+  it.effect("in order, a slow first id holds back the elements, not the work, up to 16 × concurrency ids ahead", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer((id) => ({ ...found(id), delay: id === "gen-0" ? "60 seconds" : "1 second" }))
+      const emitted: Array<string> = []
+      const fiber = yield* Stream.runForEach(
+        Generations.getGenerations(ids(100), { concurrency: 2, timeout: "2 minutes" }),
+        (lookup) => Effect.sync(() => emitted.push(lookup.id))
+      ).pipe(Effect.provide(server.layer), Effect.fork)
+      for (let second = 0; second < 30; second++) {
+        yield* settle
+        yield* TestClock.adjust("1 second")
+      }
+      yield* settle
+      // The other worker went on through the window (32 ids: gen-0 and 31 more)
+      // and then waited; nothing could be emitted before gen-0.
+      expect(server.arrivals.map((arrival) => arrival.id)).toEqual(ids(32))
+      expect(emitted).toEqual([])
+      for (let second = 30; second < 200 && emitted.length < 100; second++) {
+        yield* TestClock.adjust("1 second")
+        yield* settle
+      }
+      yield* Fiber.join(fiber)
+      expect(emitted).toEqual(ids(100))
+      expect(server.arrivals).toHaveLength(100)
+    }))
+
+  it.effect("a defect in a lookup ends the stream with that defect", () =>
+    Effect.gen(function*() {
+      const client = HttpClient.make(() => Effect.die("the client broke"))
+      const layer = layerOf(client)
+      const exit = yield* Stream.runCollect(Generations.getGenerations(ids(10), { concurrency: 3 })).pipe(
+        Effect.provide(layer),
+        Effect.exit
+      )
+      assert(exit._tag === "Failure")
+      expect(Cause.dieOption(exit.cause)).toEqual(Option.some("the client broke"))
     }))
 
   it.effect("never runs more lookups at once than its concurrency", () =>
@@ -311,10 +353,7 @@ describe("Generations.getGenerations", () => {
       const client = HttpClient.make(() =>
         Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => interrupted++)))
       )
-      const layer = Layer.merge(
-        Layer.succeed(HttpClient.HttpClient, client),
-        ModelGatesConfig.layer({ apiKey: secretKey })
-      )
+      const layer = layerOf(client)
       const fiber = yield* Stream.runDrain(Generations.getGenerations(ids(100), { concurrency: 6 })).pipe(
         Effect.provide(layer),
         Effect.fork
