@@ -20,25 +20,12 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
 import * as esbuild from "esbuild"
-import * as fs from "node:fs"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { fileURLToPath } from "node:url"
-import { type Browser, chromium, type Page } from "playwright-core"
+import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
-
-// The flags this machine's closed network needs; Playwright adds --headless,
-// --no-sandbox and a fresh --user-data-dir of its own.
-const chromiumArgs = [
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync"
-]
+import { assertChromium, launchChromium } from "./chromium.js"
 
 const html = (script: string) =>
   `<!doctype html>
@@ -84,12 +71,7 @@ const listen = (server: http.Server): Promise<AddressInfo> =>
   })
 
 beforeAll(async () => {
-  if (!fs.existsSync(chromiumPath)) {
-    throw new Error(
-      `Chromium is not at ${chromiumPath}: install Debian's chromium (apt-get install -y chromium; .ci/run does) ` +
-        `or set CHROMIUM_PATH`
-    )
-  }
+  assertChromium()
   bundles.set("page.js", await bundle(here("./page.ts")))
   bundles.set("in-memory.js", await bundle(here("./inMemory.ts")))
 
@@ -123,7 +105,7 @@ beforeAll(async () => {
   const address = await listen(frontServer)
   origin = `http://127.0.0.1:${address.port}`
 
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {

@@ -11,20 +11,11 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
-import { type Browser, chromium, type Page } from "playwright-core"
+import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { assertChromium, launchChromium } from "../../../test/browser/chromium.js"
 import { sumDecimals } from "../utils/decimal.js"
 import { runCli } from "../utils/runCli.js"
-
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
-const chromiumArgs = [
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync"
-]
 
 let browser: Browser
 let page: Page
@@ -34,12 +25,7 @@ const problems: Array<string> = []
 const refused: Array<string> = []
 
 beforeAll(async () => {
-  if (!fs.existsSync(chromiumPath)) {
-    throw new Error(
-      `Chromium is not at ${chromiumPath}: install Debian's chromium (apt-get install -y chromium; .ci/run does) ` +
-        `or set CHROMIUM_PATH`
-    )
-  }
+  assertChromium()
   // What `--simulator` serves: the same seed, so the same generations.
   stored = await Effect.runPromise(
     Effect.provide(
@@ -56,7 +42,7 @@ beforeAll(async () => {
   )
   if (ran.code !== 1) throw new Error(`the report exited ${ran.code}, not 1: ${ran.err}`)
 
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs })
+  browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`))
   page.on("console", (message) => {
