@@ -4,7 +4,21 @@
  */
 import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Cause, Duration, Effect, Exit, Layer, Metric, MetricState, Option, Schedule } from "effect"
+import type { FiberId } from "effect"
+import {
+  Cause,
+  Duration,
+  Effect,
+  Equal,
+  Exit,
+  Fiber,
+  FiberRef,
+  Layer,
+  Metric,
+  MetricState,
+  Option,
+  Schedule
+} from "effect"
 import * as util from "node:util"
 import { Generations, ModelGatesConfig, RetryPolicy } from "../src/index.js"
 import { always, fixture, fixtureJson, layerWith, respond, secretKey, sequence } from "./utils/MockHttp.js"
@@ -257,6 +271,63 @@ describe("the timeout under the live clock", () => {
       expect(error.url).toBe("https://modelgates.ai/api/v1/generation?id=gen-1")
       expect(error.message).toBe("Generations.getGeneration(\"gen-1\"): no complete response within 30ms")
       expect(state.interrupted).toBe(1)
+    }))
+
+  it.live("after a timeout the caller goes on as before: nothing of the timeout's interruption is left on it", () =>
+    Effect.gen(function*() {
+      const { layer, state } = yield* hanging
+      const config = ModelGatesConfig.layer({ apiKey: secretKey, retryPolicy: RetryPolicy.none })
+      for (let call = 1; call <= 2; call++) {
+        const error = yield* Generations.getGeneration({ id: "gen-1" }, { timeout: "20 millis" }).pipe(
+          Effect.provide(Layer.merge(layer, config)),
+          Effect.flip
+        )
+        expect(error._tag).toBe("RequestTimeoutError")
+        expect(state.interrupted).toBe(call)
+        expect(Cause.isEmpty(yield* FiberRef.get(FiberRef.interruptedCause))).toBe(true)
+        // an interruptible wait would end at once if the fiber still counted as interrupted
+        yield* Effect.sleep("1 millis")
+      }
+    }))
+
+  it.live("a caller's own forked fibers outlive a timed-out call", () =>
+    Effect.gen(function*() {
+      const { layer, state } = yield* hanging
+      const child = yield* Effect.fork(Effect.never)
+      const error = yield* Generations.getGeneration({ id: "gen-1" }, { timeout: "20 millis" }).pipe(
+        Effect.provide(
+          Layer.merge(layer, ModelGatesConfig.layer({ apiKey: secretKey, retryPolicy: RetryPolicy.none }))
+        ),
+        Effect.flip
+      )
+      expect(error._tag).toBe("RequestTimeoutError")
+      expect(state.interrupted).toBe(1)
+      expect(child.unsafePoll()).toBeNull()
+      yield* Fiber.interrupt(child)
+    }))
+
+  it.effect("an attempt runs in the caller's fiber, or in one of its own when the caller has children", () =>
+    Effect.gen(function*() {
+      const attempts: Array<FiberId.FiberId> = []
+      const client = HttpClient.make((request) =>
+        Effect.map(Effect.fiberId, (id) => {
+          attempts.push(id)
+          return HttpClientResponse.fromWeb(request, new Response(fixture("generation.full.json"), { status: 200 }))
+        })
+      )
+      const call = Generations.getGeneration({ id: "gen-1" }).pipe(
+        Effect.provide(
+          Layer.merge(Layer.succeed(HttpClient.HttpClient, client), ModelGatesConfig.layer({ apiKey: secretKey }))
+        )
+      )
+      const caller = yield* Effect.fiberId
+      yield* call
+      const child = yield* Effect.fork(Effect.never)
+      yield* call
+      yield* Fiber.interrupt(child)
+      expect(attempts).toHaveLength(2)
+      expect(Equal.equals(attempts[0], caller)).toBe(true)
+      expect(Equal.equals(attempts[1], caller)).toBe(false)
     }))
 
   it.live("interrupting the caller interrupts the attempt, and no timer is left behind", () =>

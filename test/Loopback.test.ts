@@ -266,6 +266,25 @@ describe.each(clients)("SDK over loopback with $name", (client) => {
             }))
       )
     }
+
+    // A caller with forked fibers of its own has each attempt run in a fiber
+    // of the attempt's (so the timeout cannot reach the caller's children):
+    // the same bound, through the other path.
+    for (const faultCase of faultCases.filter((faultCase) => faultCase.expected === "RequestTimeoutError")) {
+      it.scopedLive(`${faultCase.name}, from a caller with a forked fiber of its own`, () =>
+        onServer(client, faultCase.setup ?? {}, ({ simulator }, id) =>
+          Effect.gen(function*() {
+            yield* simulator.script({ id }, ...faultCase.faults)
+            const child = yield* Effect.fork(Effect.never)
+            const { elapsed, exit } = yield* timed(Generations.getGeneration({ id }))
+            expect(tagOf(exit)).toBe(faultCase.expected)
+            expect(child.unsafePoll()).toBeNull()
+            yield* Fiber.interrupt(child)
+            const log = yield* logWhen(simulator, (log) => log.every((entry) => entry.outcome !== "pending"))
+            expect(log.map((entry) => entry.outcome)).toEqual(faultCase.outcomes)
+            expect(elapsed).toBeLessThan(faultCase.budget)
+          })))
+    }
   })
 
   describe("service behaviour", () => {

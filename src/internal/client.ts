@@ -10,20 +10,23 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Equal from "effect/Equal"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as FiberId from "effect/FiberId"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Runtime from "effect/Runtime"
+import type * as RuntimeFlags from "effect/RuntimeFlags"
 import * as Schema from "effect/Schema"
-import * as Tracer from "effect/Tracer"
 import * as ModelGatesConfig from "../ModelGatesConfig.js"
 import * as ModelGatesError from "../ModelGatesError.js"
 import * as Models from "../Models.js"
@@ -431,77 +434,166 @@ const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
 const maxTimerMillis = 2_147_483_647
 
 /**
- * Bounds an effect by a timeout with a single fork, where `Effect.timeoutFail`
- * races two forked fibers and merges the winner's FiberRefs back. Measured in
- * the SDK (docs/benchmarks.md), that race was the largest single cost of a
- * call.
+ * Starts the attempt's timer: Effect's live clock gets the runtime's own timer
+ * (what `Clock.sleep` uses underneath, without a fiber to run it); any other
+ * clock (`TestClock`) gets its own `sleep` in a fiber of its own, so tests keep
+ * full control of time. Returns the function that stops it.
+ */
+const startTimer = (
+  fiber: Fiber.RuntimeFiber<unknown, unknown>,
+  runtimeFlags: RuntimeFlags.RuntimeFlags,
+  clock: Clock.Clock,
+  timeout: Duration.Duration,
+  onTime: () => void
+): () => void => {
+  const millis = Duration.toMillis(timeout)
+  if (clock === liveClock && millis <= maxTimerMillis) {
+    // eslint-disable-next-line no-restricted-globals -- the live clock's own timer; see the comment above
+    const handle = setTimeout(onTime, millis)
+    return () => clearTimeout(handle)
+  }
+  const onSleeperExit = (exit: Exit.Exit<void>) => {
+    if (Exit.isSuccess(exit)) onTime()
+  }
+  const sleeper = Runtime.runFork(
+    Runtime.make({ context: fiber.currentContext, runtimeFlags, fiberRefs: fiber.getFiberRefs() }),
+    clock.sleep(timeout)
+  )
+  sleeper.addObserver(onSleeperExit)
+  return () => {
+    sleeper.removeObserver(onSleeperExit)
+    sleeper.unsafeInterruptAsFork(sleeper.id())
+  }
+}
+
+/**
+ * Whether a fiber has children. `FiberRuntime`, the class behind every
+ * `Fiber.RuntimeFiber`, keeps them in a set that its public interface does
+ * not show; the public `Fiber.children` asks the fiber through its mailbox,
+ * which measured at about 8% of a call. If a version of Effect no longer has
+ * the set, every fiber counts as having children, which is correct and only
+ * slower (see {@link withTimeout}).
+ */
+const hasChildren = (fiber: object): boolean => {
+  if (!("getChildren" in fiber) || typeof fiber.getChildren !== "function") return true
+  const children: unknown = fiber.getChildren()
+  return !(children instanceof Set) || children.size > 0
+}
+
+/**
+ * Bounds one attempt by its timeout, where `Effect.timeoutFail` races two
+ * forked fibers and merges the winner's FiberRefs back: measured in the SDK
+ * (docs/benchmarks.md), that race was the largest single cost of a call, and
+ * even one fork per attempt cost 15-30% of it.
  *
- * The effect runs in one fiber of its own, forked as the caller suspends (so
- * an interruption of the caller can never leave it running unwatched) and
- * started at once, with the caller's context and FiberRefs plus `span` as the
- * parent of the spans it makes: the HTTP client's span is a child of the
- * call's without the caller setting it locally. The caller waits for the
- * fiber's exit or the timer, whichever comes first. On the timeout the fiber
- * is interrupted (which aborts the request and releases its connection) and
- * awaited before the caller fails; interrupting the caller interrupts the
- * fiber the same way. With Effect's live clock the timer is the runtime's own
- * timer, which is what `Clock.sleep` uses underneath; with any other clock
- * (`TestClock`) it is that clock's `sleep` in a second fiber, so tests keep
- * full control of time.
+ * So the attempt runs in the caller's own fiber, and the timer, when it
+ * fires, interrupts that fiber. The interruption is made by an id of the
+ * attempt's own: it aborts the request and releases its connection like any
+ * interruption, and when it reaches the (uninterruptible) end of the attempt
+ * that id is taken back out of the fiber's `FiberRef.interruptedCause`, so
+ * the fiber goes on, failing with the timeout's error, or with the attempt's
+ * own result if the attempt finished first. An interruption from anyone else
+ * stays and ends the fiber as it should. Interrupting the caller interrupts
+ * the attempt, since it is the same fiber.
+ *
+ * An interruption also reaches a fiber's children, so a caller that has
+ * forked fibers of its own gets the attempt in a fiber of its own instead
+ * ({@link forked}): the timeout must never interrupt them.
  */
 const withTimeout = <A, E, E2>(
   effect: Effect.Effect<A, E>,
-  span: Tracer.AnySpan,
   clock: Clock.Clock,
   timeout: Duration.Duration,
   onTimeout: () => E2
-): Effect.Effect<A, E | E2> => {
-  const millis = Duration.toMillis(timeout)
-  const liveTimer = clock === liveClock && millis <= maxTimerMillis
-  return Effect.withFiberRuntime((parent, status) =>
-    Effect.async<A, E | E2>((resume) => {
-      const runtime = Runtime.make({
-        context: Context.add(parent.currentContext, Tracer.ParentSpan, span),
-        runtimeFlags: status.runtimeFlags,
-        fiberRefs: parent.getFiberRefs()
+): Effect.Effect<A, E | E2> =>
+  Effect.withFiberRuntime((fiber, status) =>
+    hasChildren(fiber) ?
+      forked(effect, fiber, status.runtimeFlags, clock, timeout, onTimeout) :
+      Effect.uninterruptibleMask((restore) => {
+        let timedOutBy: FiberId.FiberId | undefined
+        const stopTimer = startTimer(fiber, status.runtimeFlags, clock, timeout, () => {
+          timedOutBy = FiberId.unsafeMake()
+          fiber.unsafeInterruptAsFork(timedOutBy)
+        })
+        return Effect.matchCauseEffect(restore(effect), {
+          onSuccess: (value): Effect.Effect<A> => {
+            stopTimer()
+            return timedOutBy === undefined ? Effect.succeed(value) : Effect.as(forgive(timedOutBy), value)
+          },
+          onFailure: (cause): Effect.Effect<never, E | E2> => {
+            stopTimer()
+            if (timedOutBy === undefined) return Effect.failCause(cause)
+            const by = timedOutBy
+            const failure: Effect.Effect<never, E | E2> = interruptedOnlyBy(cause, by) ?
+              Effect.fail(onTimeout()) :
+              Effect.failCause(cause)
+            return Effect.zipRight(forgive(by), failure)
+          }
+        })
       })
-      let handle: ReturnType<typeof setTimeout> | undefined
-      let sleeper: Fiber.RuntimeFiber<void> | undefined
-      const onExit = (exit: Exit.Exit<A, E>) => {
-        stopTimer()
-        resume(exit)
-      }
-      const onTime = () => {
-        fiber.removeObserver(onExit)
-        resume(Effect.zipRight(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
-      }
-      const onSleeperExit = (exit: Exit.Exit<void>) => {
-        if (Exit.isSuccess(exit)) onTime()
-      }
-      const stopTimer = () => {
-        if (handle !== undefined) clearTimeout(handle)
-        if (sleeper !== undefined) {
-          sleeper.removeObserver(onSleeperExit)
-          sleeper.unsafeInterruptAsFork(sleeper.id())
-        }
-      }
-      const fiber = Runtime.runFork(runtime, effect)
-      if (liveTimer) {
-        // eslint-disable-next-line no-restricted-globals -- the live clock's own timer; see the comment above
-        handle = setTimeout(onTime, millis)
-      } else {
-        sleeper = Runtime.runFork(runtime, clock.sleep(timeout))
-        sleeper.addObserver(onSleeperExit)
-      }
-      fiber.addObserver(onExit)
-      return Effect.suspend(() => {
-        stopTimer()
-        fiber.removeObserver(onExit)
-        return Fiber.interrupt(fiber)
-      })
-    })
   )
+
+/**
+ * Takes the timeout's interruption back out of the fiber's interrupted cause,
+ * leaving any other. The timer is stopped before this runs and a fiber
+ * handles its mailbox before running anything else, so by now the
+ * interruption has been recorded if the timer fired.
+ */
+const forgive = (by: FiberId.FiberId): Effect.Effect<void> =>
+  FiberRef.update(FiberRef.interruptedCause, (cause) => {
+    let others: Cause.Cause<never> = Cause.empty
+    for (const id of Cause.interruptors(cause)) {
+      if (!Equal.equals(id, by)) others = Cause.sequential(others, Cause.interrupt(id))
+    }
+    return others
+  })
+
+const interruptedOnlyBy = (cause: Cause.Cause<unknown>, by: FiberId.FiberId): boolean => {
+  if (!Cause.isInterruptedOnly(cause)) return false
+  for (const id of Cause.interruptors(cause)) {
+    if (!Equal.equals(id, by)) return false
+  }
+  return true
 }
+
+/**
+ * The attempt in a fiber of its own, for a caller with children (see
+ * {@link withTimeout}). The fiber is forked as the caller suspends (so an
+ * interruption of the caller can never leave it running unwatched) and
+ * started at once with the caller's context and FiberRefs. The caller waits
+ * for its exit or the timer, whichever comes first; on the timeout the fiber
+ * is interrupted (which aborts the request and releases its connection) and
+ * awaited before the caller fails, and interrupting the caller interrupts
+ * the fiber the same way.
+ */
+const forked = <A, E, E2>(
+  effect: Effect.Effect<A, E>,
+  parent: Fiber.RuntimeFiber<unknown, unknown>,
+  runtimeFlags: RuntimeFlags.RuntimeFlags,
+  clock: Clock.Clock,
+  timeout: Duration.Duration,
+  onTimeout: () => E2
+): Effect.Effect<A, E | E2> =>
+  Effect.async<A, E | E2>((resume) => {
+    const fiber = Runtime.runFork(
+      Runtime.make({ context: parent.currentContext, runtimeFlags, fiberRefs: parent.getFiberRefs() }),
+      effect
+    )
+    const onExit = (exit: Exit.Exit<A, E>) => {
+      stopTimer()
+      resume(exit)
+    }
+    const stopTimer = startTimer(parent, runtimeFlags, clock, timeout, () => {
+      fiber.removeObserver(onExit)
+      resume(Effect.zipRight(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
+    })
+    fiber.addObserver(onExit)
+    return Effect.suspend(() => {
+      stopTimer()
+      fiber.removeObserver(onExit)
+      return Fiber.interrupt(fiber)
+    })
+  })
 
 /**
  * `Effect.retry`, with the schedule's driver built only once the first
@@ -603,7 +695,7 @@ export const execute = <A, E extends ModelGatesError.ModelGatesError>(
             : Option.getOrElse(decodeTimeout(options.timeout), () => config.timeout)
           const once = attempt(client, operation, request, call)
           const bounded = Duration.isFinite(timeout)
-            ? withTimeout(once, span, clock, timeout, () =>
+            ? withTimeout(once, clock, timeout, () =>
               new ModelGatesError.RequestTimeoutError({
                 message: `${describeCall(operation.name, input.id)}: no complete response within ${
                   Duration.format(timeout)
@@ -612,10 +704,10 @@ export const execute = <A, E extends ModelGatesError.ModelGatesError>(
                 timeout
               }, true))
             : once
-          const retried = retryAfterFailure(bounded, options?.retryPolicy ?? config.retryPolicy)
-          // A bounded attempt's own fiber starts with the span as its parent (see
-          // `withTimeout`); an unbounded one runs here, under the span set locally.
-          const traced = bounded === once ? Effect.withParentSpan(retried, span) : retried
+          const traced = Effect.withParentSpan(
+            retryAfterFailure(bounded, options?.retryPolicy ?? config.retryPolicy),
+            span
+          )
           return Effect.matchCauseEffect(restore(traced), {
             onSuccess: (value) => {
               const described = operation.describe(value)
