@@ -1,8 +1,11 @@
-// Bundle-size entry: fetch one generation with this SDK on FetchHttpClient.
+// Bundle-size entry: fetch one generation with this SDK on FetchHttpClient,
+// importing each module by its path as the hand-written program (effect.ts)
+// does, the way to write it when bundle size matters (README, "Bundle size").
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { Generations, ModelGatesConfig } from "../../src/index.js"
+import * as Generations from "../../src/Generations.js"
+import * as ModelGatesConfig from "../../src/ModelGatesConfig.js"
 
 const MainLayer = Layer.merge(ModelGatesConfig.layer({ apiKey: "sk-mg-example" }), FetchHttpClient.layer)
 

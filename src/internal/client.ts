@@ -524,9 +524,9 @@ const withTimeout = <A, E, E2>(
             stopTimer()
             if (timedOutBy === undefined) return Effect.failCause(cause)
             const by = timedOutBy
-            const failure: Effect.Effect<never, E | E2> = interruptedOnlyBy(cause, by) ?
-              Effect.fail(onTimeout()) :
-              Effect.failCause(cause)
+            const failure: Effect.Effect<never, E | E2> = interruptedByOthers(cause, by) ?
+              Effect.failCause(cause) :
+              Effect.fail(onTimeout())
             return Effect.zipRight(forgive(by), failure)
           }
         })
@@ -548,12 +548,17 @@ const forgive = (by: FiberId.FiberId): Effect.Effect<void> =>
     return others
   })
 
-const interruptedOnlyBy = (cause: Cause.Cause<unknown>, by: FiberId.FiberId): boolean => {
-  if (!Cause.isInterruptedOnly(cause)) return false
+/**
+ * Whether anyone but the timeout interrupted the attempt. Once the timer has
+ * fired the attempt's own failure no longer matters (the caller gets the
+ * timeout, as it would if the attempt had run in a fiber of its own and been
+ * interrupted), but another interruption must end the caller.
+ */
+const interruptedByOthers = (cause: Cause.Cause<unknown>, by: FiberId.FiberId): boolean => {
   for (const id of Cause.interruptors(cause)) {
-    if (!Equal.equals(id, by)) return false
+    if (!Equal.equals(id, by)) return true
   }
-  return true
+  return false
 }
 
 /**
