@@ -14,6 +14,12 @@
  *   under the V8 sampling profiler (`node:inspector`, the same profiler as
  *   `node --cpu-prof`, but only around the window) and write the
  *   `.cpuprofile` to `profileFile`.
+ * - `paired`: two clients in this one process (`client` and `against`), for
+ *   two configurations of the same code: both warmed up, then `pairs` pairs
+ *   of windows at concurrency 32, one of each client per pair, the order
+ *   swapping from pair to pair. A pair's two windows run seconds apart in
+ *   one process with the same compiled code, so their ratio is free of what
+ *   moves between processes and minutes (see docs/benchmarks.md).
  */
 import { writeFileSync } from "node:fs"
 import { Session } from "node:inspector/promises"
@@ -24,7 +30,9 @@ import { type Client, clients, generationId } from "./clients.js"
 interface Task {
   readonly client: string
   readonly port: number
-  readonly mode: "throughput" | "leak" | "profile"
+  readonly mode: "throughput" | "leak" | "profile" | "paired"
+  readonly against?: string
+  readonly pairs?: number
   readonly concurrencies: ReadonlyArray<number>
   readonly warmupMs: number
   readonly windowMs: number
@@ -104,7 +112,41 @@ const heapUsed = async (): Promise<number> => {
   return process.memoryUsage().heapUsed
 }
 
+const paired = async () => {
+  const makeA = clients[task.client]
+  const makeB = clients[task.against ?? ""]
+  if (makeA === undefined || makeB === undefined) throw new Error(`unknown client ${task.client} or ${task.against}`)
+  const a = await makeA(origin)
+  const b = await makeB(origin)
+  try {
+    for (let i = 0; i < 2; i++) {
+      await drive(a, 32, task.warmupMs / 2, Number.POSITIVE_INFINITY)
+      await drive(b, 32, task.warmupMs / 2, Number.POSITIVE_INFINITY)
+    }
+    const window = async (client: Client) => {
+      await fullGc()
+      const run = await drive(client, 32, task.windowMs, Number.POSITIVE_INFINITY)
+      return { cpuMicrosPerCall: run.cpuMicros / run.calls, rps: run.calls / run.seconds }
+    }
+    const pairs = []
+    for (let i = 0; i < (task.pairs ?? 8); i++) {
+      if (i % 2 === 0) {
+        const first = await window(a)
+        pairs.push({ a: first, b: await window(b) })
+      } else {
+        const first = await window(b)
+        pairs.push({ a: await window(a), b: first })
+      }
+    }
+    await send({ ok: true, pairs })
+  } finally {
+    await a.close()
+    await b.close()
+  }
+}
+
 const main = async () => {
+  if (task.mode === "paired") return paired()
   const make = clients[task.client]
   if (make === undefined) throw new Error(`unknown client ${task.client}`)
   const client = await make(origin)
