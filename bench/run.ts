@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the whole benchmark, in under five minutes on a 2-core
+ * `npm run bench`: the whole benchmark, in about six minutes on a 2-core
  * machine. See bench/README.md for the method; docs/benchmarks.md holds the
  * latest results.
  *
