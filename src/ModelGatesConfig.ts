@@ -113,7 +113,10 @@ export interface Options {
    * Middleware for the SDK's own calls: a function of the `HttpClient` in the
    * context, applied once per client (not on every call). Add a header, log
    * each request, route through a proxy, hook a test: the rest of the
-   * application's HTTP is untouched.
+   * application's HTTP is untouched. A fiber the middleware forks with
+   * `Effect.fork` is a child of the fiber the request runs in (the one that
+   * made the call, usually) and lives as long as that fiber: use
+   * `Effect.forkDaemon` for work of its own.
    *
    * @example
    * ```ts

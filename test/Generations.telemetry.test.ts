@@ -257,6 +257,18 @@ describe("the timeout under the live clock", () => {
     return { state, layer: Layer.succeed(HttpClient.HttpClient, client) }
   })
 
+  // A client that answers with the whole generation after a delay.
+  const answeringAfter = (delay: Duration.DurationInput) =>
+    Layer.succeed(
+      HttpClient.HttpClient,
+      HttpClient.make((request) =>
+        Effect.as(
+          Effect.sleep(delay),
+          HttpClientResponse.fromWeb(request, new Response(fixture("generation.full.json"), { status: 200 }))
+        )
+      )
+    )
+
   it.live("fails with RequestTimeoutError and interrupts the attempt", () =>
     Effect.gen(function*() {
       const { layer, state } = yield* hanging
@@ -290,6 +302,22 @@ describe("the timeout under the live clock", () => {
       }
     }))
 
+  it.live("an attempt that ends after its time is up fails with the timeout, even when nothing could interrupt it", () =>
+    Effect.gen(function*() {
+      const error = yield* Generations.getGeneration({ id: "gen-1" }, { timeout: "20 millis" }).pipe(
+        Effect.provide(
+          Layer.merge(
+            answeringAfter("60 millis"),
+            ModelGatesConfig.layer({ apiKey: secretKey, retryPolicy: RetryPolicy.none })
+          )
+        ),
+        Effect.uninterruptible,
+        Effect.flip
+      )
+      expect(error._tag).toBe("RequestTimeoutError")
+      expect(Cause.isEmpty(yield* FiberRef.get(FiberRef.interruptedCause))).toBe(true)
+    }))
+
   it.live("a caller's own forked fibers outlive a timed-out call", () =>
     Effect.gen(function*() {
       const { layer, state } = yield* hanging
@@ -302,6 +330,8 @@ describe("the timeout under the live clock", () => {
       )
       expect(error._tag).toBe("RequestTimeoutError")
       expect(state.interrupted).toBe(1)
+      // an interruption reaches a child through the scheduler: give it the time to land
+      yield* Effect.sleep("20 millis")
       expect(child.unsafePoll()).toBeNull()
       yield* Fiber.interrupt(child)
     }))
@@ -343,16 +373,8 @@ describe("the timeout under the live clock", () => {
 
   it.live("a response within the timeout is returned as it is", () =>
     Effect.gen(function*() {
-      const client = HttpClient.make((request) =>
-        Effect.as(
-          Effect.sleep("5 millis"),
-          HttpClientResponse.fromWeb(request, new Response(fixture("generation.full.json"), { status: 200 }))
-        )
-      )
       const response = yield* Generations.getGeneration({ id: "gen-1" }, { timeout: "5 seconds" }).pipe(
-        Effect.provide(
-          Layer.merge(Layer.succeed(HttpClient.HttpClient, client), ModelGatesConfig.layer({ apiKey: secretKey }))
-        )
+        Effect.provide(Layer.merge(answeringAfter("5 millis"), ModelGatesConfig.layer({ apiKey: secretKey })))
       )
       expect(response.data.totalCost).toBe(0.010734)
     }))

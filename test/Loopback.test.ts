@@ -278,6 +278,8 @@ describe.each(clients)("SDK over loopback with $name", (client) => {
             const child = yield* Effect.fork(Effect.never)
             const { elapsed, exit } = yield* timed(Generations.getGeneration({ id }))
             expect(tagOf(exit)).toBe(faultCase.expected)
+            // an interruption reaches a child through the scheduler: give it the time to land
+            yield* Effect.sleep("20 millis")
             expect(child.unsafePoll()).toBeNull()
             yield* Fiber.interrupt(child)
             const log = yield* logWhen(simulator, (log) => log.every((entry) => entry.outcome !== "pending"))

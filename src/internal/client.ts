@@ -25,7 +25,7 @@ import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Runtime from "effect/Runtime"
-import type * as RuntimeFlags from "effect/RuntimeFlags"
+import * as RuntimeFlags from "effect/RuntimeFlags"
 import * as Schema from "effect/Schema"
 import * as ModelGatesConfig from "../ModelGatesConfig.js"
 import * as ModelGatesError from "../ModelGatesError.js"
@@ -455,8 +455,13 @@ const startTimer = (
   const onSleeperExit = (exit: Exit.Exit<void>) => {
     if (Exit.isSuccess(exit)) onTime()
   }
+  // interruptible whatever the caller's flags, so that stopping it ends it
   const sleeper = Runtime.runFork(
-    Runtime.make({ context: fiber.currentContext, runtimeFlags, fiberRefs: fiber.getFiberRefs() }),
+    Runtime.make({
+      context: fiber.currentContext,
+      runtimeFlags: RuntimeFlags.enable(runtimeFlags, RuntimeFlags.Interruption),
+      fiberRefs: fiber.getFiberRefs()
+    }),
     clock.sleep(timeout)
   )
   sleeper.addObserver(onSleeperExit)
@@ -491,14 +496,14 @@ const hasChildren = (fiber: object): boolean => {
  * attempt's own: it aborts the request and releases its connection like any
  * interruption, and when it reaches the (uninterruptible) end of the attempt
  * that id is taken back out of the fiber's `FiberRef.interruptedCause`, so
- * the fiber goes on, failing with the timeout's error, or with the attempt's
- * own result if the attempt finished first. An interruption from anyone else
- * stays and ends the fiber as it should. Interrupting the caller interrupts
- * the attempt, since it is the same fiber.
+ * the fiber goes on, failing with the timeout's error ({@link timedOut}).
+ * Interrupting the caller interrupts the attempt, since it is the same fiber.
  *
  * An interruption also reaches a fiber's children, so a caller that has
  * forked fibers of its own gets the attempt in a fiber of its own instead
- * ({@link forked}): the timeout must never interrupt them.
+ * ({@link forked}): the timeout must never interrupt them. (A fiber that a
+ * `transformClient` forks during an attempt is the caller's child from then
+ * on, as it is with the timeout off.)
  */
 const withTimeout = <A, E, E2>(
   effect: Effect.Effect<A, E>,
@@ -516,50 +521,38 @@ const withTimeout = <A, E, E2>(
           fiber.unsafeInterruptAsFork(timedOutBy)
         })
         return Effect.matchCauseEffect(restore(effect), {
-          onSuccess: (value): Effect.Effect<A> => {
+          onSuccess: (value): Effect.Effect<A, E2> => {
             stopTimer()
-            return timedOutBy === undefined ? Effect.succeed(value) : Effect.as(forgive(timedOutBy), value)
+            return timedOutBy === undefined ? Effect.succeed(value) : timedOut(timedOutBy, onTimeout)
           },
           onFailure: (cause): Effect.Effect<never, E | E2> => {
             stopTimer()
-            if (timedOutBy === undefined) return Effect.failCause(cause)
-            const by = timedOutBy
-            const failure: Effect.Effect<never, E | E2> = interruptedByOthers(cause, by) ?
-              Effect.failCause(cause) :
-              Effect.fail(onTimeout())
-            return Effect.zipRight(forgive(by), failure)
+            return timedOutBy === undefined ? Effect.failCause(cause) : timedOut(timedOutBy, onTimeout)
           }
         })
       })
   )
 
 /**
- * Takes the timeout's interruption back out of the fiber's interrupted cause,
- * leaving any other. The timer is stopped before this runs and a fiber
- * handles its mailbox before running anything else, so by now the
- * interruption has been recorded if the timer fired.
+ * An attempt whose timer fired: it fails with the timeout, however it ended
+ * (an attempt that finished in an uninterruptible region after its time was
+ * up still ran past it). The timeout's own interruption is taken back out of
+ * the fiber's interrupted cause first, leaving any other: the timer is
+ * stopped before this runs, and a fiber handles its mailbox before each step,
+ * so the interruption has been recorded by now. An interruption from anyone
+ * else stays, and ends the fiber as soon as it is interruptible again.
  */
-const forgive = (by: FiberId.FiberId): Effect.Effect<void> =>
-  FiberRef.update(FiberRef.interruptedCause, (cause) => {
-    let others: Cause.Cause<never> = Cause.empty
-    for (const id of Cause.interruptors(cause)) {
-      if (!Equal.equals(id, by)) others = Cause.sequential(others, Cause.interrupt(id))
-    }
-    return others
-  })
-
-/**
- * Whether anyone but the timeout interrupted the attempt. Once the timer has
- * fired the attempt's own failure no longer matters (the caller gets the
- * timeout, as it would if the attempt had run in a fiber of its own and been
- * interrupted), but another interruption must end the caller.
- */
-const interruptedByOthers = (cause: Cause.Cause<unknown>, by: FiberId.FiberId): boolean => {
-  for (const id of Cause.interruptors(cause)) {
-    if (!Equal.equals(id, by)) return true
-  }
-  return false
-}
+const timedOut = <E2>(by: FiberId.FiberId, onTimeout: () => E2): Effect.Effect<never, E2> =>
+  Effect.zipRight(
+    FiberRef.update(FiberRef.interruptedCause, (cause) => {
+      let others: Cause.Cause<never> = Cause.empty
+      for (const id of Cause.interruptors(cause)) {
+        if (!Equal.equals(id, by)) others = Cause.sequential(others, Cause.interrupt(id))
+      }
+      return others
+    }),
+    Effect.suspend(() => Effect.fail(onTimeout()))
+  )
 
 /**
  * The attempt in a fiber of its own, for a caller with children (see
