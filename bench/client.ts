@@ -14,12 +14,12 @@
  *   under the V8 sampling profiler (`node:inspector`, the same profiler as
  *   `node --cpu-prof`, but only around the window) and write the
  *   `.cpuprofile` to `profileFile`.
- * - `paired`: two clients in this one process (`client` and `against`), for
- *   two configurations of the same code: both warmed up, then `pairs` pairs
- *   of windows at concurrency 32, one of each client per pair, the order
- *   swapping from pair to pair. A pair's two windows run seconds apart in
- *   one process with the same compiled code, so their ratio is free of what
- *   moves between processes and minutes (see docs/benchmarks.md).
+ * - `paired`: two clients in this one process (`client` and `against`): both
+ *   warmed up, then `pairs` pairs of windows at concurrency 32, one of each
+ *   client per pair, the order swapping from pair to pair. A pair's two
+ *   windows run a second apart in one process, so what changes between
+ *   processes and over minutes on a shared machine moves both alike (see
+ *   docs/benchmarks.md, "Method").
  */
 import { writeFileSync } from "node:fs"
 import { Session } from "node:inspector/promises"
