@@ -539,7 +539,10 @@ export const getGenerations = <E = never, R = never>(
       seen.add(id)
       return true
     })
-    return options.ordered === false
-      ? lookUpAll(distinct, lookup, { concurrency, ahead: concurrency, ordered: false })
-      : lookUpAll(distinct, lookup, { concurrency, ahead: concurrency * orderedWindow, ordered: true })
+    const ordered = options.ordered !== false
+    return lookUpAll(distinct, lookup, {
+      concurrency,
+      ahead: ordered ? concurrency * orderedWindow : concurrency,
+      ordered
+    })
   }))

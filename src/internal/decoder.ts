@@ -201,14 +201,7 @@ const typeLiteral = (ast: AST.TypeLiteral): Decode => {
 
 type Transform = (a: unknown, options: AST.ParseOptions, input: unknown) => unknown
 
-const transformation = (ast: AST.Transformation): Decode => {
-  const kind = ast.transformation
-  if (kind._tag === "FinalTransformation") {
-    const fused = renamedClass(ast)
-    if (fused !== undefined) return fused
-  }
-  return generalTransformation(ast)
-}
+const transformation = (ast: AST.Transformation): Decode => renamedClass(ast) ?? generalTransformation(ast)
 
 const generalTransformation = (ast: AST.Transformation): Decode => {
   const kind = ast.transformation
