@@ -27,6 +27,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Runtime from "effect/Runtime"
 import * as RuntimeFlags from "effect/RuntimeFlags"
 import * as Schema from "effect/Schema"
+import * as Tracer from "effect/Tracer"
 import * as ModelGatesConfig from "../ModelGatesConfig.js"
 import * as ModelGatesError from "../ModelGatesError.js"
 import * as Models from "../Models.js"
@@ -394,25 +395,28 @@ const attempt = <A, E>(
   Effect.suspend(() => {
     call.attempts++
     call.status = undefined
-    return client.execute(request).pipe(
-      Effect.flatMap((response) => {
+    const failed = (error: HttpClientError.HttpClientError) => Effect.fail(transportError(call, error))
+    return Effect.matchEffect(client.execute(request), {
+      onFailure: failed,
+      onSuccess: (response) => {
         call.status = response.status
-        return Effect.map(response.text, (body) => [response, body] as const)
-      }),
-      Effect.mapError((error) => transportError(call, error)),
-      Effect.flatMap(([response, body]): Effect.Effect<
-        A,
-        E | ModelGatesError.ModelGatesDefaultError | ModelGatesError.ResponseValidationError
-      > => {
-        if (isSuccess(response.status)) {
-          const decoded = operation.decode(body)
-          return Either.isRight(decoded) ?
-            Effect.succeed(decoded.right) :
-            failWith((_, names) => validationError(call, operation.schemaName, response, body, decoded.left, names))
-        }
-        return failWith((now, names) => statusError(call, operation.declared, response, body, now, names))
-      })
-    )
+        return Effect.matchEffect(response.text, {
+          onFailure: failed,
+          onSuccess: (body): Effect.Effect<
+            A,
+            E | ModelGatesError.ModelGatesDefaultError | ModelGatesError.ResponseValidationError
+          > => {
+            if (isSuccess(response.status)) {
+              const decoded = operation.decode(body)
+              return Either.isRight(decoded) ?
+                Effect.succeed(decoded.right) :
+                failWith((_, names) => validationError(call, operation.schemaName, response, body, decoded.left, names))
+            }
+            return failWith((now, names) => statusError(call, operation.declared, response, body, now, names))
+          }
+        })
+      }
+    })
   })
 
 /**
@@ -702,16 +706,18 @@ export const execute = <A, E extends ModelGatesError.ModelGatesError>(
                 timeout
               }, true))
             : once
-          const traced = Effect.withParentSpan(
-            retryAfterFailure(bounded, options?.retryPolicy ?? config.retryPolicy),
-            span
-          )
-          return Effect.matchCauseEffect(restore(traced), {
+          // the call's span is the parent of the platform's HTTP spans: set in
+          // the fiber's context here and restored by the handler below, which
+          // runs however the call ends (`Effect.withParentSpan` would wrap the
+          // call in an `acquireUseRelease` of its own)
+          const restoreContext = FiberRef.set(FiberRef.currentContext, context)
+          const retried = retryAfterFailure(bounded, options?.retryPolicy ?? config.retryPolicy)
+          const handled = Effect.matchCauseEffect(restore(retried), {
             onSuccess: (value) => {
               const described = operation.describe(value)
               Telemetry.record(span, operation.name, "ok", call.status, call.attempts, startedAt, clock, described)
               end(Exit.succeed(value))
-              return Effect.succeed(value)
+              return Effect.as(restoreContext, value)
             },
             onFailure: (cause) => {
               const outcome = Telemetry.outcomeOf(cause)
@@ -719,9 +725,13 @@ export const execute = <A, E extends ModelGatesError.ModelGatesError>(
                 Telemetry.record(span, operation.name, outcome, call.status, call.attempts, startedAt, clock, undefined)
               }
               end(Exit.failCause(cause))
-              return Effect.failCause(cause)
+              return Effect.zipRight(restoreContext, Effect.failCause(cause))
             }
           })
+          return Effect.zipRight(
+            FiberRef.set(FiberRef.currentContext, Context.add(context, Tracer.ParentSpan, span)),
+            handled
+          )
         })
     )
   )
