@@ -316,11 +316,7 @@ const renamedClass = (ast: AST.Transformation): Decode | undefined => {
   const shape = classShape(ast, (a, options, input) => settle(kind.decode(a, options, ast, input)))
   if (shape === undefined) return undefined
   const { defaults, prototype } = shape
-  const decode = renamedStruct(
-    fields,
-    fields.transformation.propertySignatureTransformations,
-    () => Object.create(prototype)
-  )
+  const decode = renamedStruct(fields, fields.transformation.propertySignatureTransformations)
   if (decode === undefined) return undefined
   let twoStep: Decode | undefined
   return (input, options) => {
@@ -331,7 +327,7 @@ const renamedClass = (ast: AST.Transformation): Decode | undefined => {
         return (twoStep ??= generalTransformation(ast))(input, options)
       }
     }
-    return out
+    return Object.setPrototypeOf(out, prototype)
   }
 }
 
