@@ -123,7 +123,7 @@ export const getGeneration: (
   Models.GenerationResponse,
   ModelGatesError.GetGenerationError,
   ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient
-> = (request, options) => client.execute(getGenerationOperation, request, options, client.callSite())
+> = (request, options) => client.execute(getGenerationOperation, request, options)
 
 /**
  * Gets what went into and came out of a generation: the stored prompt or
@@ -143,7 +143,7 @@ export const listGenerationContent: (
   Models.GenerationContentResponse,
   ModelGatesError.ListGenerationContentError,
   ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient
-> = (request, options) => client.execute(listGenerationContentOperation, request, options, client.callSite())
+> = (request, options) => client.execute(listGenerationContentOperation, request, options)
 
 // -----------------------------------------------------------------------------
 // waiting for a generation

@@ -621,25 +621,6 @@ const retryAfterFailure = <A, E extends ModelGatesError.ModelGatesError>(
 const bigint0 = BigInt(0)
 
 /**
- * Where an operation was called from, as `Effect.fn` records it: captured
- * when the call is made (the frame after the operation's own), formatted
- * only if a failure's trace asks for it, and shown by `Cause.pretty` beside
- * the operation's span. Called directly by the public operation, so that the
- * caller is the third frame.
- */
-export const callSite = (): () => string | undefined => {
-  const limit = Error.stackTraceLimit
-  Error.stackTraceLimit = 3
-  const error = new Error()
-  Error.stackTraceLimit = limit
-  let line: string | undefined | false = false
-  return () => {
-    if (line === false) line = error.stack?.split("\n")[3]?.trim()
-    return line
-  }
-}
-
-/**
  * Runs an operation: validates the input (failing before any I/O), then
  * sends it with the configured or per-call timeout and retry policy.
  *
@@ -647,14 +628,19 @@ export const callSite = (): () => string | undefined => {
  * platform's HTTP spans), which it ends itself together with recording what
  * happened on it and in the SDK's metrics: one handler where `Effect.fn` (or
  * `Effect.withSpan`) plus a handler of our own would stack two (measured in
- * docs/benchmarks.md). Where the call was made is kept as `Effect.fn` keeps
- * it (`calledFrom`, see {@link callSite}).
+ * docs/benchmarks.md).
+ *
+ * The span does not record where the call was made, as the spans of
+ * `@effect/sql` statements and of the platform's HTTP client do not: the
+ * stack captured on every call for it cost about 5% of a call. A caller that
+ * wants its file and line in `Cause.pretty` and on failed spans makes the
+ * call from a function of its own written with `Effect.fn`, which records
+ * them (docs/observability.md).
  */
 export const execute = <A, E extends ModelGatesError.ModelGatesError>(
   operation: Operation<A, E>,
   input: GenerationRequest,
-  options: CallOptions | undefined,
-  calledFrom: () => string | undefined
+  options: CallOptions | undefined
 ): Effect.Effect<
   A,
   E | ModelGatesError.ModelGatesDefaultError | ModelGatesError.TransportError,
@@ -664,21 +650,15 @@ export const execute = <A, E extends ModelGatesError.ModelGatesError>(
     Effect.flatMap(
       Effect.makeSpan(operation.name, {
         attributes: { "modelgates.generation.id": input.id },
-        captureStackTrace: calledFrom
+        captureStackTrace: false
       }),
       (span) =>
         Effect.withFiberRuntime((fiber) => {
           const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
           const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
           const startedAt = clock.unsafeCurrentTimeMillis()
-          const end = (exit: Exit.Exit<unknown, unknown>) => {
-            // as Effect's own spans record a failure: where the call was made
-            if (Exit.isFailure(exit)) {
-              const where = calledFrom()
-              if (where !== undefined) span.attribute("code.stacktrace", where)
-            }
+          const end = (exit: Exit.Exit<unknown, unknown>) =>
             span.end(timing ? clock.unsafeCurrentTimeNanos() : bigint0, exit)
-          }
           const invalid = inputProblem(operation.name, input, options)
           if (invalid !== undefined) {
             Telemetry.record(span, operation.name, invalid._tag, undefined, 0, startedAt, clock, undefined)
