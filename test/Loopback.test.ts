@@ -192,6 +192,16 @@ const faultCases: ReadonlyArray<FaultCase> = [
     budget: 1000
   },
   {
+    name: "headers later than the timeout, then in time on the retry",
+    faults: [ModelGatesSimulator.deliver({ delay: "2 seconds" })],
+    setup: { retries: 1, timeout: "60 millis" },
+    expected: "Success",
+    attempts: 2,
+    outcomes: ["aborted", "complete"],
+    atLeast: 60,
+    budget: 1000
+  },
+  {
     name: "body paused mid-way, then finished",
     faults: [ModelGatesSimulator.deliver({ pause: { afterBytes: 64, duration: "60 millis" } })],
     expected: "Success",

@@ -519,23 +519,42 @@ const withTimeout = <A, E, E2>(
     hasChildren(fiber) ?
       forked(effect, fiber, status.runtimeFlags, clock, timeout, onTimeout) :
       Effect.uninterruptibleMask((restore) => {
-        let timedOutBy: FiberId.FiberId | undefined
-        const stopTimer = startTimer(fiber, status.runtimeFlags, clock, timeout, () => {
-          timedOutBy = FiberId.unsafeMake()
-          fiber.unsafeInterruptAsFork(timedOutBy)
-        })
+        const stop = inlineTimer(fiber, status.runtimeFlags, clock, timeout)
         return Effect.matchCauseEffect(restore(effect), {
           onSuccess: (value): Effect.Effect<A, E2> => {
-            stopTimer()
-            return timedOutBy === undefined ? Effect.succeed(value) : timedOut(timedOutBy, onTimeout)
+            const by = stop()
+            return by === undefined ? Effect.succeed(value) : timedOut(by, onTimeout)
           },
           onFailure: (cause): Effect.Effect<never, E | E2> => {
-            stopTimer()
-            return timedOutBy === undefined ? Effect.failCause(cause) : timedOut(timedOutBy, onTimeout)
+            const by = stop()
+            return by === undefined ? Effect.failCause(cause) : timedOut(by, onTimeout)
           }
         })
       })
   )
+
+/**
+ * The timer of an attempt that runs in `fiber` itself (see
+ * {@link withTimeout}): when it fires, it interrupts the fiber with an id of
+ * its own. Returns the function that stops it, which answers that id if it
+ * fired.
+ */
+const inlineTimer = (
+  fiber: Fiber.RuntimeFiber<unknown, unknown>,
+  runtimeFlags: RuntimeFlags.RuntimeFlags,
+  clock: Clock.Clock,
+  timeout: Duration.Duration
+): () => FiberId.FiberId | undefined => {
+  let timedOutBy: FiberId.FiberId | undefined
+  const stopTimer = startTimer(fiber, runtimeFlags, clock, timeout, () => {
+    timedOutBy = FiberId.unsafeMake()
+    fiber.unsafeInterruptAsFork(timedOutBy)
+  })
+  return () => {
+    stopTimer()
+    return timedOutBy
+  }
+}
 
 /**
  * An attempt whose timer fired: it fails with the timeout, however it ended
@@ -598,25 +617,25 @@ const forked = <A, E, E2>(
   })
 
 /**
- * `Effect.retry`, with the schedule's driver built only once the first
- * attempt has failed: most calls succeed at once, and building the driver
- * (its state and the loop around it) on every call costs about a seventh of
- * the SDK's throughput. The first failure is the schedule's first input, as
- * with `Effect.retry`.
+ * The retries of a call whose first attempt failed with `first`: `Effect.retry`
+ * of the attempt, with `first` as the schedule's first input. The first attempt
+ * itself runs in the call's own handler ({@link execute}): most calls succeed
+ * at once, and building the schedule's driver (its state and the loop around
+ * it) on every call cost about a seventh of the SDK's throughput.
  */
-const retryAfterFailure = <A, E extends ModelGatesError.ModelGatesError>(
-  effect: Effect.Effect<A, E>,
+const retryAfter = <A, E extends ModelGatesError.ModelGatesError>(
+  first: E,
+  attempt: Effect.Effect<A, E>,
   policy: RetryPolicy.RetryPolicy
-): Effect.Effect<A, E> =>
-  Effect.catchAll(effect, (first) => {
-    let replayFirst = true
-    const again = Effect.suspend(() => {
-      if (!replayFirst) return effect
-      replayFirst = false
-      return Effect.fail(first)
-    })
-    return Effect.retry(again, policy)
+): Effect.Effect<A, E> => {
+  let replayFirst = true
+  const again = Effect.suspend(() => {
+    if (!replayFirst) return attempt
+    replayFirst = false
+    return Effect.fail(first)
   })
+  return Effect.retry(again, policy)
+}
 
 const bigint0 = BigInt(0)
 
@@ -653,7 +672,7 @@ export const execute = <A, E extends ModelGatesError.ModelGatesError>(
         captureStackTrace: false
       }),
       (span) =>
-        Effect.withFiberRuntime((fiber) => {
+        Effect.withFiberRuntime((fiber, status) => {
           const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
           const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
           const startedAt = clock.unsafeCurrentTimeMillis()
@@ -676,41 +695,69 @@ export const execute = <A, E extends ModelGatesError.ModelGatesError>(
             ? config.timeout
             : Option.getOrElse(decodeTimeout(options.timeout), () => config.timeout)
           const once = attempt(client, operation, request, call)
-          const bounded = Duration.isFinite(timeout)
-            ? withTimeout(once, clock, timeout, () =>
-              new ModelGatesError.RequestTimeoutError({
-                message: `${describeCall(operation.name, input.id)}: no complete response within ${
-                  Duration.format(timeout)
-                }`,
-                url: urlOf(request),
-                timeout
-              }, true))
-            : once
+          const timeoutError = () =>
+            new ModelGatesError.RequestTimeoutError({
+              message: `${describeCall(operation.name, input.id)}: no complete response within ${
+                Duration.format(timeout)
+              }`,
+              url: urlOf(request),
+              timeout
+            }, true)
+          const finite = Duration.isFinite(timeout)
+          // an attempt with its timer in an effect of its own: for retries, and
+          // for a caller with children (made only when needed)
+          const bounded = () => finite ? withTimeout(once, clock, timeout, timeoutError) : once
           // the call's span is the parent of the platform's HTTP spans: set in
-          // the fiber's context here and restored by the handler below, which
-          // runs however the call ends (`Effect.withParentSpan` would wrap the
+          // the fiber's context here and restored by the handlers below, which
+          // run however the call ends (`Effect.withParentSpan` would wrap the
           // call in an `acquireUseRelease` of its own)
           const restoreContext = FiberRef.set(FiberRef.currentContext, context)
-          const retried = retryAfterFailure(bounded, options?.retryPolicy ?? config.retryPolicy)
-          const handled = Effect.matchCauseEffect(restore(retried), {
+          const succeeded = (value: A) => {
+            const described = operation.describe(value)
+            Telemetry.record(span, operation.name, "ok", call.status, call.attempts, startedAt, clock, described)
+            end(Exit.succeed(value))
+            return Effect.as(restoreContext, value)
+          }
+          type Failure = E | ModelGatesError.ModelGatesDefaultError | ModelGatesError.TransportError
+          const failed = (cause: Cause.Cause<Failure>) => {
+            const outcome = Telemetry.outcomeOf(cause)
+            if (outcome !== undefined) {
+              Telemetry.record(span, operation.name, outcome, call.status, call.attempts, startedAt, clock, undefined)
+            }
+            end(Exit.failCause(cause))
+            return Effect.zipRight(restoreContext, Effect.failCause(cause))
+          }
+          // After the first attempt: a failure is retried by the policy (each
+          // attempt bounded by the timeout), as `Effect.catchAll` would. If the
+          // caller was interrupted, the retries are interrupted as they start.
+          const afterFirst = (cause: Cause.Cause<Failure>) => {
+            const failure = Cause.failureOrCause(cause)
+            if (Either.isRight(failure)) return failed(cause)
+            return Effect.matchCauseEffect(
+              restore(retryAfter(failure.left, bounded(), options?.retryPolicy ?? config.retryPolicy)),
+              { onSuccess: succeeded, onFailure: failed }
+            )
+          }
+          // The first attempt runs in this handler's own region: its timer (in
+          // this fiber, unless it has children: see `withTimeout`) is stopped
+          // and its outcome read here, where `withTimeout` and `Effect.catchAll`
+          // would each add a region and a handler of their own to every call.
+          const stop = finite && !hasChildren(fiber)
+            ? inlineTimer(fiber, status.runtimeFlags, clock, timeout)
+            : undefined
+          const first = Effect.matchCauseEffect(restore(stop === undefined ? bounded() : once), {
             onSuccess: (value) => {
-              const described = operation.describe(value)
-              Telemetry.record(span, operation.name, "ok", call.status, call.attempts, startedAt, clock, described)
-              end(Exit.succeed(value))
-              return Effect.as(restoreContext, value)
+              const by = stop?.()
+              return by === undefined ? succeeded(value) : Effect.catchAllCause(timedOut(by, timeoutError), afterFirst)
             },
             onFailure: (cause) => {
-              const outcome = Telemetry.outcomeOf(cause)
-              if (outcome !== undefined) {
-                Telemetry.record(span, operation.name, outcome, call.status, call.attempts, startedAt, clock, undefined)
-              }
-              end(Exit.failCause(cause))
-              return Effect.zipRight(restoreContext, Effect.failCause(cause))
+              const by = stop?.()
+              return by === undefined ? afterFirst(cause) : Effect.catchAllCause(timedOut(by, timeoutError), afterFirst)
             }
           })
           return Effect.zipRight(
             FiberRef.set(FiberRef.currentContext, Context.add(context, Tracer.ParentSpan, span)),
-            handled
+            first
           )
         })
     )
