@@ -17,7 +17,8 @@ import {
   Metric,
   MetricState,
   Option,
-  Schedule
+  Schedule,
+  Tracer
 } from "effect"
 import * as util from "node:util"
 import { Generations, ModelGatesConfig, RetryPolicy } from "../src/index.js"
@@ -126,6 +127,33 @@ describe("telemetry", () => {
         "http.response.status_code": 404,
         "modelgates.error.tag": "NotFoundResponseError"
       })
+    }))
+
+  it.effect("a tracer that throws while a call is recorded leaves the caller's own span as the parent", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = makeRecordingTracer()
+      // an exporter bug: the operation's span throws when it ends
+      const throwing = Tracer.make({
+        span: (name, parent, context, links, startTime, kind, options) => {
+          const span = tracer.span(name, parent, context, links, startTime, kind, options)
+          if (name !== "Generations.getGeneration") return span
+          return {
+            ...span,
+            end: () => {
+              throw new Error("exporter bug")
+            }
+          }
+        },
+        context: tracer.context
+      })
+      const mock = yield* always(full)
+      yield* Effect.gen(function*() {
+        const exit = yield* Effect.exit(Generations.getGeneration({ id: "gen-1" }))
+        assert(Exit.isFailure(exit))
+        expect(Cause.isDie(exit.cause)).toBe(true)
+        yield* Effect.void.pipe(Effect.withSpan("next step"))
+      }).pipe(Effect.withSpan("caller"), Effect.withTracer(throwing), Effect.provide(layerWith(mock)))
+      expect(spans.find((span) => span.name === "next step")?.parentName).toBe("caller")
     }))
 
   it.effect("null fields of the generation are left off the span", () =>

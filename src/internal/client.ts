@@ -711,22 +711,26 @@ export const execute = <A, E extends ModelGatesError.ModelGatesError>(
           // the fiber's context here and restored by the handlers below, which
           // run however the call ends (`Effect.withParentSpan` would wrap the
           // call in an `acquireUseRelease` of its own)
+          // (the context first: a tracer that throws while the call is
+          // recorded must not leave the caller inside the call's span)
           const restoreContext = FiberRef.set(FiberRef.currentContext, context)
-          const succeeded = (value: A) => {
-            const described = operation.describe(value)
-            Telemetry.record(span, operation.name, "ok", call.status, call.attempts, startedAt, clock, described)
-            end(Exit.succeed(value))
-            return Effect.as(restoreContext, value)
-          }
+          const succeeded = (value: A) =>
+            Effect.map(restoreContext, () => {
+              const described = operation.describe(value)
+              Telemetry.record(span, operation.name, "ok", call.status, call.attempts, startedAt, clock, described)
+              end(Exit.succeed(value))
+              return value
+            })
           type Failure = E | ModelGatesError.ModelGatesDefaultError | ModelGatesError.TransportError
-          const failed = (cause: Cause.Cause<Failure>) => {
-            const outcome = Telemetry.outcomeOf(cause)
-            if (outcome !== undefined) {
-              Telemetry.record(span, operation.name, outcome, call.status, call.attempts, startedAt, clock, undefined)
-            }
-            end(Exit.failCause(cause))
-            return Effect.zipRight(restoreContext, Effect.failCause(cause))
-          }
+          const failed = (cause: Cause.Cause<Failure>) =>
+            Effect.flatMap(restoreContext, () => {
+              const outcome = Telemetry.outcomeOf(cause)
+              if (outcome !== undefined) {
+                Telemetry.record(span, operation.name, outcome, call.status, call.attempts, startedAt, clock, undefined)
+              }
+              end(Exit.failCause(cause))
+              return Effect.failCause(cause)
+            })
           // After the first attempt: a failure is retried by the policy (each
           // attempt bounded by the timeout), as `Effect.catchAll` would. If the
           // caller was interrupted, the retries are interrupted as they start.
@@ -742,6 +746,8 @@ export const execute = <A, E extends ModelGatesError.ModelGatesError>(
           // this fiber, unless it has children: see `withTimeout`) is stopped
           // and its outcome read here, where `withTimeout` and `Effect.catchAll`
           // would each add a region and a handler of their own to every call.
+          // (`status.runtimeFlags` are the masked ones here: the timer only
+          // uses them for a `TestClock` sleeper, which it makes interruptible)
           const stop = finite && !hasChildren(fiber)
             ? inlineTimer(fiber, status.runtimeFlags, clock, timeout)
             : undefined
