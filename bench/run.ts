@@ -558,6 +558,7 @@ const revision = (): string => {
     return "commit unknown (not a git checkout)"
   }
 }
+
 /**
  * The floor of an SDK client: the hand-written `@effect/platform` call on the
  * same transport (`sdk-undici…@p` → `effect-undici@p` if measured, else

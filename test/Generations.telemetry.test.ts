@@ -280,6 +280,9 @@ describe("transformClient", () => {
 })
 
 describe("the timeout under the live clock", () => {
+  // The config of the calls that must time out once, not be retried.
+  const noRetries = ModelGatesConfig.layer({ apiKey: secretKey, retryPolicy: RetryPolicy.none })
+
   // A client that never answers, counting the requests it saw interrupted.
   const hanging = Effect.sync(() => {
     const state = { interrupted: 0 }
@@ -305,9 +308,7 @@ describe("the timeout under the live clock", () => {
     Effect.gen(function*() {
       const { layer, state } = yield* hanging
       const error = yield* Generations.getGeneration({ id: "gen-1" }, { timeout: "30 millis" }).pipe(
-        Effect.provide(
-          Layer.merge(layer, ModelGatesConfig.layer({ apiKey: secretKey, retryPolicy: RetryPolicy.none }))
-        ),
+        Effect.provide(Layer.merge(layer, noRetries)),
         Effect.flip
       )
       assert(error._tag === "RequestTimeoutError")
@@ -320,10 +321,9 @@ describe("the timeout under the live clock", () => {
   it.live("after a timeout the caller goes on as before: nothing of the timeout's interruption is left on it", () =>
     Effect.gen(function*() {
       const { layer, state } = yield* hanging
-      const config = ModelGatesConfig.layer({ apiKey: secretKey, retryPolicy: RetryPolicy.none })
       for (let call = 1; call <= 2; call++) {
         const error = yield* Generations.getGeneration({ id: "gen-1" }, { timeout: "20 millis" }).pipe(
-          Effect.provide(Layer.merge(layer, config)),
+          Effect.provide(Layer.merge(layer, noRetries)),
           Effect.flip
         )
         expect(error._tag).toBe("RequestTimeoutError")
@@ -337,12 +337,7 @@ describe("the timeout under the live clock", () => {
   it.live("an attempt that ends after its time is up fails with the timeout, even when nothing could interrupt it", () =>
     Effect.gen(function*() {
       const error = yield* Generations.getGeneration({ id: "gen-1" }, { timeout: "20 millis" }).pipe(
-        Effect.provide(
-          Layer.merge(
-            answeringAfter("60 millis"),
-            ModelGatesConfig.layer({ apiKey: secretKey, retryPolicy: RetryPolicy.none })
-          )
-        ),
+        Effect.provide(Layer.merge(answeringAfter("60 millis"), noRetries)),
         Effect.uninterruptible,
         Effect.flip
       )
@@ -355,9 +350,7 @@ describe("the timeout under the live clock", () => {
       const { layer, state } = yield* hanging
       const child = yield* Effect.fork(Effect.never)
       const error = yield* Generations.getGeneration({ id: "gen-1" }, { timeout: "20 millis" }).pipe(
-        Effect.provide(
-          Layer.merge(layer, ModelGatesConfig.layer({ apiKey: secretKey, retryPolicy: RetryPolicy.none }))
-        ),
+        Effect.provide(Layer.merge(layer, noRetries)),
         Effect.flip
       )
       expect(error._tag).toBe("RequestTimeoutError")

@@ -1,6 +1,6 @@
 // Bundle-size entry: fetch one generation with this SDK on FetchHttpClient,
 // importing each module by its path as the hand-written program (effect.ts)
-// does, the way to write it when bundle size matters (README, "Bundle size").
+// does, the way to write it when bundle size matters (README, after the quickstart).
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"

@@ -707,12 +707,12 @@ export const execute = <A, E extends ModelGatesError.ModelGatesError>(
           // an attempt with its timer in an effect of its own: for retries, and
           // for a caller with children (made only when needed)
           const bounded = () => finite ? withTimeout(once, clock, timeout, timeoutError) : once
-          // the call's span is the parent of the platform's HTTP spans: set in
-          // the fiber's context here and restored by the handlers below, which
-          // run however the call ends (`Effect.withParentSpan` would wrap the
-          // call in an `acquireUseRelease` of its own)
-          // (the context first: a tracer that throws while the call is
-          // recorded must not leave the caller inside the call's span)
+          // The call's span is the parent of the platform's HTTP spans: set in
+          // the fiber's context below and restored by the handlers, which run
+          // however the call ends (`Effect.withParentSpan` would wrap the call
+          // in an `acquireUseRelease` of its own). They restore it before
+          // recording the call, so a tracer that throws there cannot leave the
+          // caller inside the call's span.
           const restoreContext = FiberRef.set(FiberRef.currentContext, context)
           const succeeded = (value: A) =>
             Effect.map(restoreContext, () => {
@@ -751,14 +751,16 @@ export const execute = <A, E extends ModelGatesError.ModelGatesError>(
           const stop = finite && !hasChildren(fiber)
             ? inlineTimer(fiber, status.runtimeFlags, clock, timeout)
             : undefined
+          // once its timer has fired, the first attempt failed with the timeout, however it ended
+          const firstTimedOut = (by: FiberId.FiberId) => Effect.catchAllCause(timedOut(by, timeoutError), afterFirst)
           const first = Effect.matchCauseEffect(restore(stop === undefined ? bounded() : once), {
             onSuccess: (value) => {
               const by = stop?.()
-              return by === undefined ? succeeded(value) : Effect.catchAllCause(timedOut(by, timeoutError), afterFirst)
+              return by === undefined ? succeeded(value) : firstTimedOut(by)
             },
             onFailure: (cause) => {
               const by = stop?.()
-              return by === undefined ? afterFirst(cause) : Effect.catchAllCause(timedOut(by, timeoutError), afterFirst)
+              return by === undefined ? afterFirst(cause) : firstTimedOut(by)
             }
           })
           return Effect.zipRight(
