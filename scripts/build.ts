@@ -3,7 +3,8 @@
  * laid out: ESM in dist/esm, CommonJS in dist/cjs (each with its declarations
  * beside it, so either module system reads types of its own format), and a
  * dist/package.json written here, with one `exports` entry per public module
- * and `src/internal/**` closed; README.md without its repository-only parts,
+ * and `src/internal/**` closed (the Effect-free domain core, `core/`, is
+ * compiled beside `src/`, in `esm/core` and `cjs/core`); README.md without its repository-only parts,
  * and the guides of docs/ in dist/docs, so its links resolve. Publish with
  * `npm publish ./dist`.
  *
@@ -90,7 +91,9 @@ const main = async () => {
 
   const modules = publicModules()
   for (const [, module] of modules) {
-    for (const file of [`esm/${module}.js`, `esm/${module}.d.ts`, `cjs/${module}.js`, `cjs/${module}.d.ts`]) {
+    for (
+      const file of [`esm/src/${module}.js`, `esm/src/${module}.d.ts`, `cjs/src/${module}.js`, `cjs/src/${module}.d.ts`]
+    ) {
       if (!fs.existsSync(path.join(dist, file))) throw new Error(`build: dist/${file} was not emitted`)
     }
   }
@@ -98,8 +101,8 @@ const main = async () => {
   const exports: Record<string, unknown> = { "./package.json": "./package.json" }
   for (const [subpath, module] of modules) {
     exports[subpath] = {
-      import: { types: `./esm/${module}.d.ts`, default: `./esm/${module}.js` },
-      require: { types: `./cjs/${module}.d.ts`, default: `./cjs/${module}.js` }
+      import: { types: `./esm/src/${module}.d.ts`, default: `./esm/src/${module}.js` },
+      require: { types: `./cjs/src/${module}.d.ts`, default: `./cjs/src/${module}.js` }
     }
   }
   exports["./internal/*"] = null
@@ -109,7 +112,7 @@ const main = async () => {
     "*": Object.fromEntries(
       modules.filter(([subpath]) => subpath !== ".").map((
         [subpath, module]
-      ) => [subpath.slice(2), [`./cjs/${module}.d.ts`]])
+      ) => [subpath.slice(2), [`./cjs/src/${module}.d.ts`]])
     )
   }
 
@@ -127,9 +130,9 @@ const main = async () => {
     type: "module",
     sideEffects: false,
     engines: manifest.engines,
-    main: "./cjs/index.js",
-    module: "./esm/index.js",
-    types: "./cjs/index.d.ts",
+    main: "./cjs/src/index.js",
+    module: "./esm/src/index.js",
+    types: "./cjs/src/index.d.ts",
     exports,
     typesVersions,
     bin,
@@ -199,8 +202,8 @@ const buildBin = (manifest: Manifest): Record<string, string> | undefined => {
       throw new Error(`build: ${file} does not import a module of src/ and call its main(argv)`)
     }
     const module = match[1]
-    if (!fs.existsSync(path.join(dist, "esm", `${module}.js`))) {
-      throw new Error(`build: dist/esm/${module}.js is missing`)
+    if (!fs.existsSync(path.join(dist, "esm", "src", `${module}.js`))) {
+      throw new Error(`build: dist/esm/src/${module}.js is missing`)
     }
     const target = path.join(dist, "bin", `${name}.js`)
     fs.mkdirSync(path.dirname(target), { recursive: true })
@@ -208,7 +211,7 @@ const buildBin = (manifest: Manifest): Record<string, string> | undefined => {
       target,
       [
         "#!/usr/bin/env node",
-        `import { main } from "../esm/${module}.js"`,
+        `import { main } from "../esm/src/${module}.js"`,
         "",
         "main(process.argv.slice(2))",
         ""

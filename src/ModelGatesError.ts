@@ -11,9 +11,25 @@
  *
  * @since 0.1.0
  */
+import type * as Cause from "effect/Cause"
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as Errors from "../core/Errors.js"
 
-const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504, 524, 529])
+/**
+ * The mark every error of the SDK carries: {@link isModelGatesError} checks it,
+ * so a look-alike object with the same `_tag` is not taken for one.
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("@modelgates/effect/ModelGatesError")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
 
 /**
  * Whether an HTTP status is worth retrying: 408, 429, 500, 502, 503, 504,
@@ -22,7 +38,7 @@ const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503,
  * @since 0.1.0
  * @category predicates
  */
-export const isRetryableStatus = (status: number): boolean => retryableStatuses.has(status)
+export const isRetryableStatus: (status: number) => boolean = Errors.isRetryableStatus
 
 const JsonObject = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
@@ -56,19 +72,58 @@ export const StatusErrorFields = {
 }
 
 /**
+ * The class of an error that came with a status: a `Schema.TaggedError`
+ * whose instances are {@link ErrorProto}s.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StatusErrorClass<Self, Tag extends string> extends
+  Schema.Class<
+    Self,
+    { readonly _tag: Schema.tag<Tag> } & typeof StatusErrorFields,
+    Schema.Struct.Encoded<{ readonly _tag: Schema.tag<Tag> } & typeof StatusErrorFields>,
+    never,
+    Schema.Struct.Constructor<typeof StatusErrorFields>,
+    {},
+    Cause.YieldableError & ErrorProto
+  >
+{
+  readonly _tag: Tag
+}
+
+/**
+ * What every error of the SDK has beside its fields.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ErrorProto {
+  readonly [TypeId]: TypeId
+  /** Whether the error is worth retrying: by its status when it has one, else by its kind. */
+  readonly isRetryable: boolean
+}
+
+// The base of every error that came with a status: `isRetryable` follows the status. `Self` is
+// checked by the declared return type: `TaggedError<Self>()` cannot tell a generic `Self` from a missing one.
+const StatusError = <Self>() => <Tag extends string>(tag: Tag): StatusErrorClass<Self, Tag> =>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  class extends Schema.TaggedError<any>()(tag, StatusErrorFields) {
+    get [TypeId](): TypeId {
+      return TypeId
+    }
+    get isRetryable(): boolean {
+      return Errors.isRetryableStatus(this.status)
+    }
+  }
+
+/**
  * 401: the API key is missing, malformed or revoked. Retrying does not help.
  *
  * @since 0.1.0
  * @category errors
  */
-export class UnauthorizedResponseError
-  extends Schema.TaggedError<UnauthorizedResponseError>()("UnauthorizedResponseError", StatusErrorFields)
-{
-  /** @since 0.1.0 */
-  get isRetryable(): boolean {
-    return isRetryableStatus(this.status)
-  }
-}
+export class UnauthorizedResponseError extends StatusError<UnauthorizedResponseError>()("UnauthorizedResponseError") {}
 
 /**
  * 402: the account has no credits left. Retrying never helps.
@@ -77,13 +132,8 @@ export class UnauthorizedResponseError
  * @category errors
  */
 export class PaymentRequiredResponseError
-  extends Schema.TaggedError<PaymentRequiredResponseError>()("PaymentRequiredResponseError", StatusErrorFields)
-{
-  /** @since 0.1.0 */
-  get isRetryable(): boolean {
-    return isRetryableStatus(this.status)
-  }
-}
+  extends StatusError<PaymentRequiredResponseError>()("PaymentRequiredResponseError")
+{}
 
 /**
  * 403: the key may not read this resource. On stored content this usually
@@ -92,14 +142,7 @@ export class PaymentRequiredResponseError
  * @since 0.1.0
  * @category errors
  */
-export class ForbiddenResponseError
-  extends Schema.TaggedError<ForbiddenResponseError>()("ForbiddenResponseError", StatusErrorFields)
-{
-  /** @since 0.1.0 */
-  get isRetryable(): boolean {
-    return isRetryableStatus(this.status)
-  }
-}
+export class ForbiddenResponseError extends StatusError<ForbiddenResponseError>()("ForbiddenResponseError") {}
 
 /**
  * 404: no such generation, or not yet. The metadata of a generation appears
@@ -109,14 +152,7 @@ export class ForbiddenResponseError
  * @since 0.1.0
  * @category errors
  */
-export class NotFoundResponseError
-  extends Schema.TaggedError<NotFoundResponseError>()("NotFoundResponseError", StatusErrorFields)
-{
-  /** @since 0.1.0 */
-  get isRetryable(): boolean {
-    return isRetryableStatus(this.status)
-  }
-}
+export class NotFoundResponseError extends StatusError<NotFoundResponseError>()("NotFoundResponseError") {}
 
 /**
  * 429: rate limited. `retryAfter` says how long the server asked to wait;
@@ -126,13 +162,8 @@ export class NotFoundResponseError
  * @category errors
  */
 export class TooManyRequestsResponseError
-  extends Schema.TaggedError<TooManyRequestsResponseError>()("TooManyRequestsResponseError", StatusErrorFields)
-{
-  /** @since 0.1.0 */
-  get isRetryable(): boolean {
-    return isRetryableStatus(this.status)
-  }
-}
+  extends StatusError<TooManyRequestsResponseError>()("TooManyRequestsResponseError")
+{}
 
 /**
  * 500: the API failed. Worth retrying.
@@ -141,13 +172,8 @@ export class TooManyRequestsResponseError
  * @category errors
  */
 export class InternalServerResponseError
-  extends Schema.TaggedError<InternalServerResponseError>()("InternalServerResponseError", StatusErrorFields)
-{
-  /** @since 0.1.0 */
-  get isRetryable(): boolean {
-    return isRetryableStatus(this.status)
-  }
-}
+  extends StatusError<InternalServerResponseError>()("InternalServerResponseError")
+{}
 
 /**
  * 502: the upstream provider failed. Worth retrying.
@@ -155,14 +181,7 @@ export class InternalServerResponseError
  * @since 0.1.0
  * @category errors
  */
-export class BadGatewayResponseError
-  extends Schema.TaggedError<BadGatewayResponseError>()("BadGatewayResponseError", StatusErrorFields)
-{
-  /** @since 0.1.0 */
-  get isRetryable(): boolean {
-    return isRetryableStatus(this.status)
-  }
-}
+export class BadGatewayResponseError extends StatusError<BadGatewayResponseError>()("BadGatewayResponseError") {}
 
 /**
  * 524: the edge network timed out waiting for the API. Its body is usually an
@@ -172,13 +191,8 @@ export class BadGatewayResponseError
  * @category errors
  */
 export class EdgeNetworkTimeoutResponseError
-  extends Schema.TaggedError<EdgeNetworkTimeoutResponseError>()("EdgeNetworkTimeoutResponseError", StatusErrorFields)
-{
-  /** @since 0.1.0 */
-  get isRetryable(): boolean {
-    return isRetryableStatus(this.status)
-  }
-}
+  extends StatusError<EdgeNetworkTimeoutResponseError>()("EdgeNetworkTimeoutResponseError")
+{}
 
 /**
  * 529: the provider is overloaded. Worth retrying.
@@ -187,13 +201,8 @@ export class EdgeNetworkTimeoutResponseError
  * @category errors
  */
 export class ProviderOverloadedResponseError
-  extends Schema.TaggedError<ProviderOverloadedResponseError>()("ProviderOverloadedResponseError", StatusErrorFields)
-{
-  /** @since 0.1.0 */
-  get isRetryable(): boolean {
-    return isRetryableStatus(this.status)
-  }
-}
+  extends StatusError<ProviderOverloadedResponseError>()("ProviderOverloadedResponseError")
+{}
 
 /**
  * Any other error status (408, 503, 418, …), or a declared status that the
@@ -203,14 +212,7 @@ export class ProviderOverloadedResponseError
  * @since 0.1.0
  * @category errors
  */
-export class ModelGatesDefaultError
-  extends Schema.TaggedError<ModelGatesDefaultError>()("ModelGatesDefaultError", StatusErrorFields)
-{
-  /** @since 0.1.0 */
-  get isRetryable(): boolean {
-    return isRetryableStatus(this.status)
-  }
-}
+export class ModelGatesDefaultError extends StatusError<ModelGatesDefaultError>()("ModelGatesDefaultError") {}
 
 /**
  * The request never got a complete response: the connection was refused or
@@ -231,6 +233,8 @@ export class ConnectionError extends Schema.TaggedError<ConnectionError>()("Conn
   cause: Schema.optional(Schema.Defect)
 }) {
   /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
   get isRetryable(): boolean {
     return true
   }
@@ -248,6 +252,8 @@ export class RequestTimeoutError extends Schema.TaggedError<RequestTimeoutError>
   url: Schema.String,
   timeout: Schema.Duration
 }) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   get isRetryable(): boolean {
     return true
@@ -271,6 +277,8 @@ export class ResponseValidationError extends Schema.TaggedError<ResponseValidati
   url: Schema.String
 }) {
   /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
   get isRetryable(): boolean {
     return false
   }
@@ -290,6 +298,8 @@ export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>
   message: Schema.String,
   field: Schema.String
 }) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   get isRetryable(): boolean {
     return false
@@ -311,6 +321,8 @@ export class GenerationNotReadyError extends Schema.TaggedError<GenerationNotRea
   attempts: Schema.Int,
   elapsed: Schema.Duration
 }) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   get isRetryable(): boolean {
     return false
@@ -428,17 +440,13 @@ export type ModelGatesError = typeof ModelGatesError.Type
  */
 export type StatusError = Extract<ModelGatesError, { readonly status: number; readonly retryAfter: unknown }>
 
-const errorTags: ReadonlySet<string> = new Set(ModelGatesError.members.map((member) => member._tag))
-
 /**
  * Whether a value is one of the SDK's errors.
  *
  * @since 0.1.0
  * @category predicates
  */
-export const isModelGatesError = (u: unknown): u is ModelGatesError =>
-  typeof u === "object" && u !== null && "_tag" in u && typeof u._tag === "string" && errorTags.has(u._tag) &&
-  "isRetryable" in u
+export const isModelGatesError = (u: unknown): u is ModelGatesError => Predicate.hasProperty(u, TypeId)
 
 /**
  * Whether an error is worth retrying, as a function: for `Schedule.whileInput`,

@@ -11,14 +11,8 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { nullable, optional, required } from "./internal/wireFields.js"
-
-// An open enumeration is any string: the known values are documented (and
-// exported as `Known*` literals to narrow with `Schema.is`), but a value added
-// to the API later must decode. Checking the string against the known literals
-// first would cost a try per literal on every decode and change nothing.
-const openEnum = (literals: ReadonlyArray<string>) =>
-  Schema.String.annotations({ description: `One of ${literals.join(", ")}, or a value added to the API since.` })
+import * as Wire from "../core/Wire.js"
+import { fieldsOf, openEnum } from "./internal/wireFields.js"
 
 // -----------------------------------------------------------------------------
 // open enumerations
@@ -30,7 +24,7 @@ const openEnum = (literals: ReadonlyArray<string>) =>
  * @since 0.1.0
  * @category enumerations
  */
-export const KnownApiType = Schema.Literal("completions", "embeddings", "rerank", "tts", "stt", "video", "image")
+export const KnownApiType = Schema.Literal(...Wire.knownApiTypes)
 
 /**
  * The kind of API a generation was made through. Open: a value the SDK does
@@ -47,7 +41,7 @@ export const ApiType = openEnum(KnownApiType.literals)
  * @since 0.1.0
  * @category enumerations
  */
-export const KnownDataRegion = Schema.Literal("global", "europe", "us")
+export const KnownDataRegion = Schema.Literal(...Wire.knownDataRegions)
 
 /**
  * The data region a generation was routed through. Open, like {@link ApiType}.
@@ -63,7 +57,7 @@ export const DataRegion = openEnum(KnownDataRegion.literals)
  * @since 0.1.0
  * @category enumerations
  */
-export const KnownServiceTier = Schema.Literal("flex", "priority")
+export const KnownServiceTier = Schema.Literal(...Wire.knownServiceTiers)
 
 /**
  * The service tier an attempt was routed to. Open, like {@link ApiType}.
@@ -79,140 +73,7 @@ export const ServiceTier = openEnum(KnownServiceTier.literals)
  * @since 0.1.0
  * @category enumerations
  */
-export const KnownProviderName = Schema.Literal(
-  "AnyScale",
-  "Atoma",
-  "Cent-ML",
-  "CrofAI",
-  "Enfer",
-  "GoPomelo",
-  "HuggingFace",
-  "Hyperbolic",
-  "Hyperbolic 2",
-  "InoCloud",
-  "Kluster",
-  "Lambda",
-  "Lepton",
-  "Lynn 2",
-  "Lynn",
-  "Mancer",
-  "Modal",
-  "Nineteen",
-  "OctoAI",
-  "Recursal",
-  "Reflection",
-  "Replicate",
-  "SambaNova 2",
-  "SF Compute",
-  "Targon",
-  "Together 2",
-  "Ubicloud",
-  "01.AI",
-  "AkashML",
-  "AI21",
-  "AionLabs",
-  "Alibaba",
-  "Ambient",
-  "Baidu",
-  "Amazon Bedrock",
-  "Amazon Nova",
-  "Anthropic",
-  "Arcee AI",
-  "AtlasCloud",
-  "Avian",
-  "Azure",
-  "BaseTen",
-  "BytePlus",
-  "Black Forest Labs",
-  "Cerebras",
-  "Chutes",
-  "Cirrascale",
-  "Claude Platform on AWS",
-  "Clarifai",
-  "Cloudflare",
-  "Cohere",
-  "CoreWeave",
-  "Crucible",
-  "Crusoe",
-  "Darkbloom",
-  "Databricks",
-  "Decart",
-  "Deepgram",
-  "DeepInfra",
-  "DeepSeek",
-  "DekaLLM",
-  "DigitalOcean",
-  "Featherless",
-  "Fireworks",
-  "Fish Audio",
-  "Friendli",
-  "GMICloud",
-  "Google",
-  "Google AI Studio",
-  "Groq",
-  "HeyGen",
-  "Inception",
-  "Inceptron",
-  "InferenceNet",
-  "Ionstream",
-  "Infermatic",
-  "Io Net",
-  "Inferact vLLM",
-  "Inflection",
-  "Liquid",
-  "Makora",
-  "Mara",
-  "Mancer 2",
-  "Meta",
-  "Minimax",
-  "ModelRun",
-  "Mistral",
-  "Modular",
-  "Moonshot AI",
-  "Morph",
-  "VoyageAI by MongoDB",
-  "NCompass",
-  "Nebius",
-  "Nex AGI",
-  "NextBit",
-  "Novita",
-  "Nvidia",
-  "OpenAI",
-  "OpenInference",
-  "Parasail",
-  "Poolside",
-  "Perceptron",
-  "Perplexity",
-  "Phala",
-  "Recraft",
-  "Reka",
-  "Relace",
-  "Sail Research",
-  "Sakana AI",
-  "SambaNova",
-  "Seed",
-  "SiliconFlow",
-  "Sourceful",
-  "StepFun",
-  "Stealth",
-  "StreamLake",
-  "Switchpoint",
-  "Tencent",
-  "Tenstorrent",
-  "Thinking Machines",
-  "Together",
-  "Upstage",
-  "Venice",
-  "Wafer",
-  "WandB",
-  "Quiver",
-  "Krea",
-  "Runway",
-  "Xiaomi",
-  "xAI",
-  "Z.AI",
-  "FakeProvider"
-)
+export const KnownProviderName = Schema.Literal(...Wire.knownProviderNames)
 
 /**
  * The provider that served an attempt. Open, like {@link ApiType}: providers
@@ -234,16 +95,9 @@ export const ProviderName = openEnum(KnownProviderName.literals)
  * @since 0.1.0
  * @category models
  */
-export class ProviderResponse extends Schema.Class<ProviderResponse>("@modelgates/effect/ProviderResponse")({
-  status: nullable(Schema.Int, "status"),
-  endpointId: optional(Schema.String, "endpoint_id"),
-  id: optional(Schema.String, "id"),
-  isByok: optional(Schema.Boolean, "is_byok"),
-  latency: optional(Schema.Finite, "latency"),
-  modelPermaslug: optional(Schema.String, "model_permaslug"),
-  providerName: optional(ProviderName, "provider_name"),
-  routedServiceTier: optional(ServiceTier, "routed_service_tier")
-}) {}
+export class ProviderResponse
+  extends Schema.Class<ProviderResponse>("@modelgates/effect/ProviderResponse")(fieldsOf(Wire.ProviderResponse))
+{}
 
 /**
  * What a generation cost and how it ran.
@@ -256,53 +110,9 @@ export class ProviderResponse extends Schema.Class<ProviderResponse>("@modelgate
  * @since 0.1.0
  * @category models
  */
-export class GenerationData extends Schema.Class<GenerationData>("@modelgates/effect/GenerationData")({
-  id: required(Schema.String, "id"),
-  createdAt: required(Schema.DateTimeUtc, "created_at"),
-  model: required(Schema.String, "model"),
-  origin: required(Schema.String, "origin"),
-  isByok: required(Schema.Boolean, "is_byok"),
-  totalCost: required(Schema.Finite, "total_cost"),
-  usage: required(Schema.Finite, "usage"),
-  dataRegion: required(DataRegion, "data_region"),
-  apiType: nullable(ApiType, "api_type"),
-  appId: nullable(Schema.Int, "app_id"),
-  cacheDiscount: nullable(Schema.Finite, "cache_discount"),
-  cancelled: nullable(Schema.Boolean, "cancelled"),
-  externalUser: nullable(Schema.String, "external_user"),
-  finishReason: nullable(Schema.String, "finish_reason"),
-  generationTime: nullable(Schema.Finite, "generation_time"),
-  httpReferer: nullable(Schema.String, "http_referer"),
-  latency: nullable(Schema.Finite, "latency"),
-  moderationLatency: nullable(Schema.Finite, "moderation_latency"),
-  nativeFinishReason: nullable(Schema.String, "native_finish_reason"),
-  nativeTokensCached: nullable(Schema.Int, "native_tokens_cached"),
-  nativeTokensCompletion: nullable(Schema.Int, "native_tokens_completion"),
-  nativeTokensCompletionImages: nullable(Schema.Int, "native_tokens_completion_images"),
-  nativeTokensPrompt: nullable(Schema.Int, "native_tokens_prompt"),
-  nativeTokensReasoning: nullable(Schema.Int, "native_tokens_reasoning"),
-  numFetches: nullable(Schema.Int, "num_fetches"),
-  numInputAudioPrompt: nullable(Schema.Int, "num_input_audio_prompt"),
-  numMediaCompletion: nullable(Schema.Int, "num_media_completion"),
-  numMediaPrompt: nullable(Schema.Int, "num_media_prompt"),
-  numSearchResults: nullable(Schema.Int, "num_search_results"),
-  presetId: nullable(Schema.String, "preset_id"),
-  providerName: nullable(Schema.String, "provider_name"),
-  providerResponses: nullable(Schema.Array(ProviderResponse), "provider_responses"),
-  requestId: nullable(Schema.String, "request_id"),
-  responseCacheSourceId: nullable(Schema.String, "response_cache_source_id"),
-  router: nullable(Schema.String, "router"),
-  serviceTier: nullable(Schema.String, "service_tier"),
-  sessionId: nullable(Schema.String, "session_id"),
-  streamed: nullable(Schema.Boolean, "streamed"),
-  tokensCompletion: nullable(Schema.Int, "tokens_completion"),
-  tokensPrompt: nullable(Schema.Int, "tokens_prompt"),
-  upstreamId: nullable(Schema.String, "upstream_id"),
-  upstreamInferenceCost: nullable(Schema.Finite, "upstream_inference_cost"),
-  userAgent: nullable(Schema.String, "user_agent"),
-  webSearchEngine: nullable(Schema.String, "web_search_engine"),
-  workspaceId: nullable(Schema.String, "workspace_id")
-}) {}
+export class GenerationData extends Schema.Class<GenerationData>("@modelgates/effect/GenerationData")(
+  fieldsOf(Wire.GenerationData, { ProviderResponse })
+) {}
 
 /**
  * The body of a successful `GET /generation`.
@@ -310,9 +120,9 @@ export class GenerationData extends Schema.Class<GenerationData>("@modelgates/ef
  * @since 0.1.0
  * @category models
  */
-export class GenerationResponse extends Schema.Class<GenerationResponse>("@modelgates/effect/GenerationResponse")({
-  data: GenerationData
-}) {}
+export class GenerationResponse extends Schema.Class<GenerationResponse>("@modelgates/effect/GenerationResponse")(
+  fieldsOf(Wire.GenerationResponse, { GenerationData })
+) {}
 
 // -----------------------------------------------------------------------------
 // list generation content
@@ -325,9 +135,9 @@ export class GenerationResponse extends Schema.Class<GenerationResponse>("@model
  * @category models
  */
 export class GenerationContentPrompt
-  extends Schema.Class<GenerationContentPrompt>("@modelgates/effect/GenerationContentPrompt")({
-    prompt: Schema.String
-  })
+  extends Schema.Class<GenerationContentPrompt>("@modelgates/effect/GenerationContentPrompt")(
+    fieldsOf(Wire.GenerationContentPrompt)
+  )
 {}
 
 /**
@@ -338,9 +148,9 @@ export class GenerationContentPrompt
  * @category models
  */
 export class GenerationContentMessages
-  extends Schema.Class<GenerationContentMessages>("@modelgates/effect/GenerationContentMessages")({
-    messages: Schema.Array(Schema.Unknown)
-  })
+  extends Schema.Class<GenerationContentMessages>("@modelgates/effect/GenerationContentMessages")(
+    fieldsOf(Wire.GenerationContentMessages)
+  )
 {}
 
 /**
@@ -365,10 +175,9 @@ export type GenerationContentInput = typeof GenerationContentInput.Type
  * @category models
  */
 export class GenerationContentOutput
-  extends Schema.Class<GenerationContentOutput>("@modelgates/effect/GenerationContentOutput")({
-    completion: nullable(Schema.String, "completion"),
-    reasoning: nullable(Schema.String, "reasoning")
-  })
+  extends Schema.Class<GenerationContentOutput>("@modelgates/effect/GenerationContentOutput")(
+    fieldsOf(Wire.GenerationContentOutput)
+  )
 {}
 
 /**
@@ -378,12 +187,9 @@ export class GenerationContentOutput
  * @category models
  */
 export class GenerationContentErrorAttempt
-  extends Schema.Class<GenerationContentErrorAttempt>("@modelgates/effect/GenerationContentErrorAttempt")({
-    code: Schema.Int,
-    message: Schema.String,
-    providerName: nullable(Schema.String, "provider_name"),
-    raw: nullable(Schema.String, "raw")
-  })
+  extends Schema.Class<GenerationContentErrorAttempt>("@modelgates/effect/GenerationContentErrorAttempt")(
+    fieldsOf(Wire.GenerationContentErrorAttempt)
+  )
 {}
 
 /**
@@ -394,13 +200,9 @@ export class GenerationContentErrorAttempt
  * @category models
  */
 export class GenerationContentError
-  extends Schema.Class<GenerationContentError>("@modelgates/effect/GenerationContentError")({
-    status: nullable(Schema.Int, "status"),
-    message: nullable(Schema.String, "message"),
-    providerName: nullable(Schema.String, "provider_name"),
-    raw: nullable(Schema.String, "raw"),
-    previousErrors: required(Schema.Array(GenerationContentErrorAttempt), "previous_errors")
-  })
+  extends Schema.Class<GenerationContentError>("@modelgates/effect/GenerationContentError")(
+    fieldsOf(Wire.GenerationContentError, { GenerationContentErrorAttempt })
+  )
 {}
 
 /**
@@ -412,11 +214,14 @@ export class GenerationContentError
  * @category models
  */
 export class GenerationContentData
-  extends Schema.Class<GenerationContentData>("@modelgates/effect/GenerationContentData")({
-    input: GenerationContentInput,
-    output: GenerationContentOutput,
-    error: nullable(GenerationContentError, "error")
-  })
+  extends Schema.Class<GenerationContentData>("@modelgates/effect/GenerationContentData")(
+    fieldsOf(Wire.GenerationContentData, {
+      GenerationContentPrompt,
+      GenerationContentMessages,
+      GenerationContentOutput,
+      GenerationContentError
+    })
+  )
 {}
 
 /**
@@ -426,9 +231,9 @@ export class GenerationContentData
  * @category models
  */
 export class GenerationContentResponse
-  extends Schema.Class<GenerationContentResponse>("@modelgates/effect/GenerationContentResponse")({
-    data: GenerationContentData
-  })
+  extends Schema.Class<GenerationContentResponse>("@modelgates/effect/GenerationContentResponse")(
+    fieldsOf(Wire.GenerationContentResponse, { GenerationContentData })
+  )
 {}
 
 // -----------------------------------------------------------------------------
@@ -441,11 +246,9 @@ export class GenerationContentResponse
  * @since 0.1.0
  * @category models
  */
-export class ErrorResponseData extends Schema.Class<ErrorResponseData>("@modelgates/effect/ErrorResponseData")({
-  code: Schema.Int,
-  message: Schema.String,
-  metadata: nullable(Schema.Record({ key: Schema.String, value: Schema.Unknown }), "metadata")
-}) {}
+export class ErrorResponseData
+  extends Schema.Class<ErrorResponseData>("@modelgates/effect/ErrorResponseData")(fieldsOf(Wire.ErrorResponseData))
+{}
 
 /**
  * The envelope of every error body the API itself produces. Its `code` equals
@@ -455,8 +258,6 @@ export class ErrorResponseData extends Schema.Class<ErrorResponseData>("@modelga
  * @since 0.1.0
  * @category models
  */
-export class ErrorResponse extends Schema.Class<ErrorResponse>("@modelgates/effect/ErrorResponse")({
-  error: ErrorResponseData,
-  userId: nullable(Schema.String, "user_id"),
-  modelgatesMetadata: nullable(Schema.Record({ key: Schema.String, value: Schema.Unknown }), "modelgates_metadata")
-}) {}
+export class ErrorResponse extends Schema.Class<ErrorResponse>("@modelgates/effect/ErrorResponse")(
+  fieldsOf(Wire.ErrorResponse, { ErrorResponseData })
+) {}

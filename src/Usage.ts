@@ -21,8 +21,8 @@
  *
  * const report = Usage.summarize(generations)
  * export const lines = [
- *   `${report.count} generations, $${BigDecimal.format(report.totalCost)}`,
- *   ...report.byModel.map((model) => `${model.key}: ${model.count}, $${BigDecimal.format(model.totalCost)}`)
+ *   `${report.count} generations, $${BigExactDecimal.format(report.totalCost)}`,
+ *   ...report.byModel.map((model) => `${model.key}: ${model.count}, $${BigExactDecimal.format(model.totalCost)}`)
  * ]
  * ```
  *
@@ -36,8 +36,8 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Sink from "effect/Sink"
-import { type Decimal as ParsedDecimal, decimalOf, DecimalSum } from "./internal/decimalSum.js"
-import { Quantiles } from "./internal/quantiles.js"
+import * as ExactDecimal from "../core/Decimal.js"
+import { Quantiles } from "../core/Quantiles.js"
 import type * as Models from "./Models.js"
 
 // -----------------------------------------------------------------------------
@@ -49,13 +49,13 @@ import type * as Models from "./Models.js"
 // read poorly, and a sum of costs like `5e-324` reaches it.
 const formatPlain = (decimal: BigDecimal.BigDecimal): string => {
   const { scale, value } = BigDecimal.normalize(decimal)
-  const digits = (value < 0n ? -value : value).toString()
-  const plain = scale <= 0
-    ? digits + "0".repeat(-scale)
-    : digits.length > scale
-    ? `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`
-    : `0.${"0".repeat(scale - digits.length)}${digits}`
-  return value < 0n ? `-${plain}` : plain
+  return ExactDecimal.format({ digits: value, scale })
+}
+
+/** An exact sum as a `BigDecimal`. */
+const exact = (sum: ExactDecimal.DecimalSum): BigDecimal.BigDecimal => {
+  const { digits, scale } = sum.done()
+  return BigDecimal.make(digits, scale)
 }
 
 const Decimal = Schema.transformOrFail(Schema.String, Schema.BigDecimalFromSelf, {
@@ -206,14 +206,14 @@ export class Report extends Schema.Class<Report>("@modelgates/effect/UsageReport
 // -----------------------------------------------------------------------------
 
 class CostState {
-  readonly total = new DecimalSum()
+  readonly total = new ExactDecimal.DecimalSum()
   missing = 0
   add(value: number | null): void {
     if (value === null) this.missing++
-    else this.total.add(decimalOf(value))
+    else this.total.add(ExactDecimal.decimalOf(value))
   }
   done(): CostTotal {
-    return new CostTotal({ total: this.total.done(), missing: this.missing })
+    return new CostTotal({ total: exact(this.total), missing: this.missing })
   }
 }
 
@@ -231,7 +231,7 @@ class TokenState {
 
 class GroupState {
   count = 0
-  readonly totalCost = new DecimalSum()
+  readonly totalCost = new ExactDecimal.DecimalSum()
   readonly tokensPrompt = new TokenState()
   readonly tokensCompletion = new TokenState()
 }
@@ -240,7 +240,7 @@ class Breakdown<K> {
   private readonly groups = new Map<K, GroupState>()
   constructor(private readonly label: (key: K) => string | null) {}
 
-  add(key: K, cost: ParsedDecimal, row: Models.GenerationData): void {
+  add(key: K, cost: ExactDecimal.Decimal, row: Models.GenerationData): void {
     let group = this.groups.get(key)
     if (group === undefined) {
       group = new GroupState()
@@ -257,7 +257,7 @@ class Breakdown<K> {
       new Group({
         key: this.label(key),
         count: group.count,
-        totalCost: group.totalCost.done(),
+        totalCost: exact(group.totalCost),
         tokensPrompt: group.tokensPrompt.done(),
         tokensCompletion: group.tokensCompletion.done()
       })).sort(byCostThenKey)
@@ -286,8 +286,8 @@ const percentilesOf = (state: Quantiles): Percentiles => {
 // cannot disagree; each run gets its own.
 class Accumulator {
   private count = 0
-  private readonly totalCost = new DecimalSum()
-  private readonly usage = new DecimalSum()
+  private readonly totalCost = new ExactDecimal.DecimalSum()
+  private readonly usage = new ExactDecimal.DecimalSum()
   private readonly upstreamInferenceCost = new CostState()
   private readonly byokUpstreamInferenceCost = new CostState()
   private readonly cacheDiscount = new CostState()
@@ -314,9 +314,9 @@ class Accumulator {
 
   add(row: Models.GenerationData): void {
     this.count++
-    const cost = decimalOf(row.totalCost)
+    const cost = ExactDecimal.decimalOf(row.totalCost)
     this.totalCost.add(cost)
-    this.usage.add(row.usage === row.totalCost ? cost : decimalOf(row.usage))
+    this.usage.add(row.usage === row.totalCost ? cost : ExactDecimal.decimalOf(row.usage))
     this.upstreamInferenceCost.add(row.upstreamInferenceCost)
     if (row.isByok) {
       this.byok++
@@ -344,12 +344,12 @@ class Accumulator {
   }
 
   done(): Report {
-    const totalCost = this.totalCost.done()
+    const totalCost = exact(this.totalCost)
     const byokUpstreamInferenceCost = this.byokUpstreamInferenceCost.done()
     return new Report({
       count: this.count,
       totalCost,
-      usage: this.usage.done(),
+      usage: exact(this.usage),
       upstreamInferenceCost: this.upstreamInferenceCost.done(),
       byokUpstreamInferenceCost,
       spend: BigDecimal.normalize(BigDecimal.sum(totalCost, byokUpstreamInferenceCost.total)),
@@ -394,7 +394,7 @@ class Accumulator {
  *
  * const report = Usage.summarize(generations)
  * // The whole spend: gateway charges plus what BYOK rows cost on the users' own keys.
- * export const spend = BigDecimal.format(report.spend)
+ * export const spend = BigExactDecimal.format(report.spend)
  * ```
  *
  * @since 0.1.0

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { BigDecimal, Chunk, DateTime, Effect, Option, Schema, Stream } from "effect"
+import { Quantiles } from "../core/Quantiles.js"
 import { Models, Usage } from "../src/index.js"
-import { Quantiles } from "../src/internal/quantiles.js"
 import { fixture } from "./utils/MockHttp.js"
 
 const decodeGeneration = Schema.decodeUnknownSync(Schema.parseJson(Models.GenerationResponse))

@@ -1,5 +1,5 @@
 /**
- * Percentiles of a stream of numbers in bounded memory, for `Usage`.
+ * Percentiles of a stream of numbers in bounded memory, for usage reports.
  *
  * Up to `exactLimit` values are kept as they are, and the percentiles are
  * exact (nearest rank over the sorted values). Past that, every value moves
