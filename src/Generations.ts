@@ -38,6 +38,7 @@ import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as Stream from "effect/Stream"
 import * as Take from "effect/Take"
+import * as Operations from "../core/Operations.js"
 import * as client from "./internal/client.js"
 import * as ModelGatesConfig from "./ModelGatesConfig.js"
 import * as ModelGatesError from "./ModelGatesError.js"
@@ -62,12 +63,10 @@ export interface GenerationRequest extends client.GenerationRequest {}
  */
 export interface CallOptions extends client.CallOptions {}
 
-const getGenerationOperation = client.makeOperation({
-  name: "Generations.getGeneration",
-  path: "/generation",
-  schema: Models.GenerationResponse,
-  schemaName: "GenerationResponse",
-  describe: ({ data }) => {
+const getGenerationOperation = client.makeOperation(
+  Operations.getGeneration,
+  Models.GenerationResponse,
+  ({ data }) => {
     const attributes: Record<string, unknown> = {
       "modelgates.generation.model": data.model,
       "modelgates.generation.total_cost": data.totalCost
@@ -76,35 +75,13 @@ const getGenerationOperation = client.makeOperation({
     if (data.tokensPrompt !== null) attributes["modelgates.generation.tokens_prompt"] = data.tokensPrompt
     if (data.tokensCompletion !== null) attributes["modelgates.generation.tokens_completion"] = data.tokensCompletion
     return attributes
-  },
-  declared: new Map<number, client.StatusErrorClass<ModelGatesError.GetGenerationError>>([
-    [401, ModelGatesError.UnauthorizedResponseError],
-    [402, ModelGatesError.PaymentRequiredResponseError],
-    [404, ModelGatesError.NotFoundResponseError],
-    [429, ModelGatesError.TooManyRequestsResponseError],
-    [500, ModelGatesError.InternalServerResponseError],
-    [502, ModelGatesError.BadGatewayResponseError],
-    [524, ModelGatesError.EdgeNetworkTimeoutResponseError],
-    [529, ModelGatesError.ProviderOverloadedResponseError]
-  ])
-})
+  }
+)
 
-const listGenerationContentOperation = client.makeOperation({
-  name: "Generations.listGenerationContent",
-  path: "/generation/content",
-  schema: Models.GenerationContentResponse,
-  schemaName: "GenerationContentResponse",
-  declared: new Map<number, client.StatusErrorClass<ModelGatesError.ListGenerationContentError>>([
-    [401, ModelGatesError.UnauthorizedResponseError],
-    [403, ModelGatesError.ForbiddenResponseError],
-    [404, ModelGatesError.NotFoundResponseError],
-    [429, ModelGatesError.TooManyRequestsResponseError],
-    [500, ModelGatesError.InternalServerResponseError],
-    [502, ModelGatesError.BadGatewayResponseError],
-    [524, ModelGatesError.EdgeNetworkTimeoutResponseError],
-    [529, ModelGatesError.ProviderOverloadedResponseError]
-  ])
-})
+const listGenerationContentOperation = client.makeOperation(
+  Operations.listGenerationContent,
+  Models.GenerationContentResponse
+)
 
 /**
  * Gets what a generation cost and how it ran: tokens, latency, provider,
@@ -326,7 +303,22 @@ export interface GetGenerationsOptions extends CallOptions {
   readonly ordered?: boolean | undefined
   /** Look each id up with {@link waitForGeneration} (`true`, or its options) instead of {@link getGeneration}. */
   readonly wait?: true | WaitOptions | undefined
+  /**
+   * `true` (default): an id seen before is skipped, which keeps one entry per
+   * distinct id in memory for the life of the stream. `false`: every id is
+   * looked up and emitted, and the stream runs in constant memory.
+   */
+  readonly dedupe?: boolean | undefined
 }
+
+/**
+ * The ids {@link getGenerations} takes from memory: any iterable of strings
+ * but a string itself, which would be read as its characters.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type GenerationIds = Iterable<string> & { readonly charAt?: never }
 
 // How many times `concurrency` ids an ordered stream takes ahead.
 const orderedWindow = 16
@@ -382,8 +374,9 @@ const makePause = Effect.sync(() => {
  * being looked up, or done and not yet pulled), so the source is read only as
  * lookups finish and are consumed. In order, results wait in a reorder buffer
  * until every earlier one is out: a slow lookup holds back the elements after
- * it but not the work, up to `ahead`. An error of the source, or a defect, ends
- * the stream; closing it (the consumer stops, or is interrupted) interrupts the
+ * it but not the work, up to `ahead`. An error of the source ends the stream
+ * once every id it gave before has been handed on; a defect ends it at once;
+ * closing it (the consumer stops, or is interrupted) interrupts the
  * workers and the requests they have in flight.
  */
 const lookUpAll = <E, R, R2>(
@@ -400,6 +393,8 @@ const lookUpAll = <E, R, R2>(
     let taken = 0
     let handedOn = 0
     let sourceEnded = false
+    // The source's error, handed on after every id it gave before it has been.
+    let sourceFailure: Cause.Cause<E> | undefined
     let ended = false
     // Hands on what may go now; synchronous, so no other fiber runs in between.
     const handOn = (index: number, result: GenerationLookup) => {
@@ -419,23 +414,22 @@ const lookUpAll = <E, R, R2>(
     const endIfDone = () => {
       if (sourceEnded && handedOn === taken && !ended) {
         ended = true
-        out.unsafeOffer(Take.end)
+        out.unsafeOffer(sourceFailure === undefined ? Take.end : Take.failCause(sourceFailure))
       }
     }
     const fail = (cause: Cause.Cause<E>) => Effect.sync(() => out.unsafeOffer(Take.failCause(cause)))
+    const sourceDone = (failure: Cause.Cause<E> | undefined) =>
+      Effect.sync(() => {
+        sourceFailure = failure
+        sourceEnded = true
+        endIfDone()
+      })
     yield* Stream.runForEach(ids, (id) =>
       Effect.zipRight(
         Queue.take(slots),
         Effect.sync(() => todo.unsafeOffer([taken++, id]))
       )).pipe(
-        Effect.matchCauseEffect({
-          onSuccess: () =>
-            Effect.sync(() => {
-              sourceEnded = true
-              endIfDone()
-            }),
-          onFailure: fail
-        }),
+        Effect.matchCauseEffect({ onSuccess: () => sourceDone(undefined), onFailure: sourceDone }),
         Effect.forkScoped
       )
     const worker = Effect.forever(
@@ -452,14 +446,29 @@ const lookUpAll = <E, R, R2>(
     }))
   }))
 
+/** The first occurrence of each id: the ids seen are kept for the life of the stream. */
+const distinct = <E, R>(source: Stream.Stream<string, E, R>): Stream.Stream<string, E, R> =>
+  Stream.suspend(() => {
+    const seen = new Set<string>()
+    return Stream.filter(source, (id) => {
+      if (seen.has(id)) return false
+      seen.add(id)
+      return true
+    })
+  })
+
 /**
  * Looks up many generations as a stream: one element per distinct id,
  * `Found` or `Failed`. A bad id never fails the stream; only the ids
  * stream's own error does.
  *
  * - Ids are pulled as lookups finish, so a stream of a million ids is never
- *   held in memory; only the set of ids seen grows. A duplicate id is looked
- *   up once and emitted once, at its first occurrence.
+ *   held in memory. A duplicate id is looked up once and emitted once, at its
+ *   first occurrence: that keeps one entry per distinct id for the life of the
+ *   stream; `dedupe: false` looks up every id and runs in constant memory.
+ * - If the ids stream fails, every id it gave before is looked up and emitted
+ *   first, then the stream fails with its error. A plain string is refused:
+ *   pass an array of ids.
  * - In input order (the default), a slow lookup holds back the elements after
  *   it, but not the work: up to 16 × `concurrency` ids are taken ahead while
  *   it runs. For the most throughput, ask for `ordered: false`.
@@ -492,12 +501,17 @@ const lookUpAll = <E, R, R2>(
  * @category operations
  */
 export const getGenerations = <E = never, R = never>(
-  ids: Iterable<string> | Stream.Stream<string, E, R>,
+  ids: GenerationIds | Stream.Stream<string, E, R>,
   options: GetGenerationsOptions = {}
 ): Stream.Stream<GenerationLookup, E, ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient | R> =>
   Stream.unwrapScoped(Effect.gen(function*() {
     checkOption("concurrency", options.concurrency, (n) => Number.isInteger(n) && n > 0)
     checkOption("requestsPerSecond", options.requestsPerSecond, (n) => Number.isFinite(n) && n > 0)
+    if (typeof ids === "string") {
+      throw new Cause.IllegalArgumentException(
+        "Generations.getGenerations: ids must be an iterable or a stream of ids, got a string"
+      )
+    }
     const config = yield* ModelGatesConfig.ModelGatesConfig
     const client = yield* HttpClient.HttpClient
     const pause = yield* makePause
@@ -531,16 +545,10 @@ export const getGenerations = <E = never, R = never>(
         Effect.provideService(HttpClient.HttpClient, gated)
       )
     }
-    const seen = new Set<string>()
     const source: Stream.Stream<string, E, R> = Stream.StreamTypeId in ids ? ids : Stream.fromIterable(ids)
     const concurrency = options.concurrency ?? 8
-    const distinct = Stream.filter(source, (id) => {
-      if (seen.has(id)) return false
-      seen.add(id)
-      return true
-    })
     const ordered = options.ordered !== false
-    return lookUpAll(distinct, lookup, {
+    return lookUpAll(options.dedupe === false ? source : distinct(source), lookup, {
       concurrency,
       ahead: ordered ? concurrency * orderedWindow : concurrency,
       ordered

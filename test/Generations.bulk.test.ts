@@ -64,6 +64,9 @@ const makeServer = (answer: (id: string, n: number) => Answer) =>
     return { layer, arrivals, perId, maxInFlight: () => maxInFlight }
   })
 
+// How many elements Stream.fromIterable reads from an iterable at once.
+const chunkSize = 4096
+
 /** Lets the in-memory responses (real promises) settle before the clock moves. */
 const settle = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve))).pipe(Effect.repeatN(4))
 
@@ -336,15 +339,50 @@ describe("Generations.getGenerations", () => {
       expect(server.perId.get("gen-late")).toBe(4)
     }))
 
-  it.effect("takes a Stream of ids, and its error ends the stream", () =>
+  it.effect("takes a Stream of ids; its error ends the stream after every id it gave is emitted", () =>
+    Effect.gen(function*() {
+      for (const ordered of [true, false]) {
+        const server = yield* makeServer(found)
+        const source = Stream.concat(Stream.make("gen-1", "gen-2", "gen-3"), Stream.fail("the file went away" as const))
+        const emitted: Array<string> = []
+        const exit = yield* runWithTestClock(
+          Stream.runForEach(
+            Generations.getGenerations(source, { ordered }),
+            (lookup) => Effect.sync(() => emitted.push(lookup.id))
+          ).pipe(Effect.provide(server.layer))
+        )
+        assert(exit._tag === "Failure")
+        expect(Cause.failureOption(exit.cause)).toEqual(Option.some("the file went away"))
+        expect([...emitted].sort()).toEqual(["gen-1", "gen-2", "gen-3"])
+      }
+    }))
+
+  it.effect("dedupe: false looks up and emits every id, duplicates included", () =>
     Effect.gen(function*() {
       const server = yield* makeServer(found)
-      const source = Stream.concat(Stream.make("gen-1", "gen-2"), Stream.fail("the file went away" as const))
-      const exit = yield* runWithTestClock(
-        Stream.runCollect(Generations.getGenerations(source)).pipe(Effect.provide(server.layer))
+      const lookups = yield* run(
+        Generations.getGenerations(["gen-a", "gen-b", "gen-a"], { dedupe: false }),
+        server.layer
       )
+      expect(lookups.map((lookup) => [lookup._tag, lookup.id])).toEqual([
+        ["Found", "gen-a"],
+        ["Found", "gen-b"],
+        ["Found", "gen-a"]
+      ])
+      expect(server.perId.get("gen-a")).toBe(2)
+    }))
+
+  it.effect("a plain string is refused: at compile time, and as a defect from untyped code", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer(found)
+      // @ts-expect-error a string is an Iterable<string> of its characters, not a list of ids
+      const stream = Generations.getGenerations("gen-1")
+      const exit = yield* Stream.runDrain(stream).pipe(Effect.provide(server.layer), Effect.exit)
       assert(exit._tag === "Failure")
-      expect(Cause.failureOption(exit.cause)).toEqual(Option.some("the file went away"))
+      const defect = Cause.dieOption(exit.cause)
+      assert(Option.isSome(defect) && Cause.isIllegalArgumentException(defect.value))
+      expect(defect.value.message).toContain("got a string")
+      expect(server.perId.size).toBe(0)
     }))
 
   it.effect("interrupting the stream interrupts every request in flight", () =>
@@ -379,6 +417,7 @@ describe("Generations.getGenerations", () => {
       )
       yield* TestClock.adjust("10 seconds")
       yield* Fiber.join(fiber)
-      expect(pulled).toBeLessThan(10_000)
+      // In order, 16 × concurrency ids are taken ahead; Stream.fromIterable reads its source a chunk at a time.
+      expect(pulled).toBeLessThanOrEqual(16 * 4 + chunkSize)
     }))
 })

@@ -1,7 +1,7 @@
 /**
  * The SDK against the simulator over real HTTP on 127.0.0.1, with both
  * platform clients: every scripted fault ends in the right typed error, or a
- * success, after the right number of attempts and within its time budget.
+ * success, after the right number of attempts, and what the server saw become of each request.
  */
 import { FetchHttpClient } from "@effect/platform"
 import type { HttpClient } from "@effect/platform"
@@ -11,7 +11,7 @@ import { Generations, ModelGatesConfig, Models, RetryPolicy } from "@modelgates/
 import type { ModelGatesError } from "@modelgates/effect"
 import { ModelGatesSimulator } from "@modelgates/effect/testing"
 import * as ModelGatesSimulatorServer from "@modelgates/effect/testing/ModelGatesSimulatorServer"
-import { Clock, Effect, Exit, Fiber, Layer, Schedule } from "effect"
+import { Cause, Clock, Effect, Exit, Fiber, Layer, Schedule } from "effect"
 import type { Duration } from "effect"
 import type { Scope } from "effect"
 
@@ -97,8 +97,8 @@ interface FaultCase {
   readonly attempts: number
   /** What the server saw become of each request, when it matters. */
   readonly outcomes?: ReadonlyArray<ModelGatesSimulator.Outcome>
+  /** Milliseconds the call takes at the least (a timeout's, a pause's); upper bounds are the outcomes the server saw. */
   readonly atLeast?: number
-  readonly budget: number
 }
 
 const faultCases: ReadonlyArray<FaultCase> = [
@@ -107,31 +107,27 @@ const faultCases: ReadonlyArray<FaultCase> = [
     faults: [ModelGatesSimulator.errorResponse(500), ModelGatesSimulator.errorResponse(500)],
     setup: { retries: 3 },
     expected: "Success",
-    attempts: 3,
-    budget: 1000
+    attempts: 3
   },
   {
     name: "502 without retries",
     faults: [ModelGatesSimulator.errorResponse(502)],
     expected: "BadGatewayResponseError",
-    attempts: 1,
-    budget: 1000
+    attempts: 1
   },
   {
     name: "529, then the answer",
     faults: [ModelGatesSimulator.errorResponse(529)],
     setup: { retries: 2 },
     expected: "Success",
-    attempts: 2,
-    budget: 1000
+    attempts: 2
   },
   {
     name: "402 is never retried",
     faults: [ModelGatesSimulator.errorResponse(402)],
     setup: { retries: 3 },
     expected: "PaymentRequiredResponseError",
-    attempts: 1,
-    budget: 1000
+    attempts: 1
   },
   {
     name: "429 with retry-after-ms, then the answer after the wait",
@@ -139,47 +135,41 @@ const faultCases: ReadonlyArray<FaultCase> = [
     setup: { retries: 2 },
     expected: "Success",
     attempts: 2,
-    atLeast: 150,
-    budget: 1000
+    atLeast: 150
   },
   {
     name: "429 asking for an hour fails at once",
     faults: [ModelGatesSimulator.errorResponse(429, { headers: { "retry-after": "3600" } })],
     setup: { retries: 3 },
     expected: "TooManyRequestsResponseError",
-    attempts: 1,
-    budget: 1000
+    attempts: 1
   },
   {
     name: "524 edge page every time",
     faults: [ModelGatesSimulator.edgePage(), ModelGatesSimulator.edgePage(), ModelGatesSimulator.edgePage()],
     setup: { retries: 2 },
     expected: "EdgeNetworkTimeoutResponseError",
-    attempts: 3,
-    budget: 1000
+    attempts: 3
   },
   {
     name: "503 HTML page from the edge",
     faults: [ModelGatesSimulator.edgePage(503)],
     expected: "ModelGatesDefaultError",
-    attempts: 1,
-    budget: 1000
+    attempts: 1
   },
   {
     name: "a 200 that is not JSON is not retried",
     faults: [ModelGatesSimulator.respond(200, { body: "<html>maintenance</html>" })],
     setup: { retries: 3 },
     expected: "ResponseValidationError",
-    attempts: 1,
-    budget: 1000
+    attempts: 1
   },
   {
     name: "headers late, within the timeout",
     faults: [ModelGatesSimulator.deliver({ delay: "60 millis" })],
     expected: "Success",
     attempts: 1,
-    atLeast: 60,
-    budget: 1000
+    atLeast: 60
   },
   {
     name: "headers later than the timeout, every time",
@@ -188,8 +178,7 @@ const faultCases: ReadonlyArray<FaultCase> = [
     expected: "RequestTimeoutError",
     attempts: 2,
     outcomes: ["aborted", "aborted"],
-    atLeast: 120,
-    budget: 1000
+    atLeast: 120
   },
   {
     name: "headers later than the timeout, then in time on the retry",
@@ -198,8 +187,7 @@ const faultCases: ReadonlyArray<FaultCase> = [
     expected: "Success",
     attempts: 2,
     outcomes: ["aborted", "complete"],
-    atLeast: 60,
-    budget: 1000
+    atLeast: 60
   },
   {
     name: "body paused mid-way, then finished",
@@ -207,8 +195,7 @@ const faultCases: ReadonlyArray<FaultCase> = [
     expected: "Success",
     attempts: 1,
     outcomes: ["complete"],
-    atLeast: 60,
-    budget: 1000
+    atLeast: 60
   },
   {
     name: "body stalled past the timeout",
@@ -216,16 +203,14 @@ const faultCases: ReadonlyArray<FaultCase> = [
     setup: { timeout: "80 millis" },
     expected: "RequestTimeoutError",
     attempts: 1,
-    outcomes: ["aborted"],
-    budget: 1000
+    outcomes: ["aborted"]
   },
   {
     name: "body cut off",
     faults: [ModelGatesSimulator.deliver({ truncateAfter: 64 })],
     expected: "ConnectionError",
     attempts: 1,
-    outcomes: ["truncated"],
-    budget: 1000
+    outcomes: ["truncated"]
   },
   {
     name: "body cut off once, then whole",
@@ -233,16 +218,14 @@ const faultCases: ReadonlyArray<FaultCase> = [
     setup: { retries: 1 },
     expected: "Success",
     attempts: 2,
-    outcomes: ["truncated", "complete"],
-    budget: 1000
+    outcomes: ["truncated", "complete"]
   },
   {
     name: "connection dropped",
     faults: [ModelGatesSimulator.drop()],
     expected: "ConnectionError",
     attempts: 1,
-    outcomes: ["dropped"],
-    budget: 1000
+    outcomes: ["dropped"]
   },
   {
     name: "connection dropped twice, then the answer",
@@ -250,8 +233,7 @@ const faultCases: ReadonlyArray<FaultCase> = [
     setup: { retries: 2 },
     expected: "Success",
     attempts: 3,
-    outcomes: ["dropped", "dropped", "complete"],
-    budget: 1000
+    outcomes: ["dropped", "dropped", "complete"]
   }
 ]
 
@@ -272,29 +254,25 @@ describe.each(clients)("SDK over loopback with $name", (client) => {
                 expect(log.map((entry) => entry.outcome)).toEqual(faultCase.outcomes)
               }
               expect(elapsed).toBeGreaterThanOrEqual(faultCase.atLeast ?? 0)
-              expect(elapsed).toBeLessThan(faultCase.budget)
             }))
       )
     }
 
-    // A caller with forked fibers of its own has each attempt run in a fiber
-    // of the attempt's (so the timeout cannot reach the caller's children):
-    // the same bound, through the other path.
+    // A timed-out attempt never reaches the caller's own fibers.
     for (const faultCase of faultCases.filter((faultCase) => faultCase.expected === "RequestTimeoutError")) {
       it.scopedLive(`${faultCase.name}, from a caller with a forked fiber of its own`, () =>
         onServer(client, faultCase.setup ?? {}, ({ simulator }, id) =>
           Effect.gen(function*() {
             yield* simulator.script({ id }, ...faultCase.faults)
             const child = yield* Effect.fork(Effect.never)
-            const { elapsed, exit } = yield* timed(Generations.getGeneration({ id }))
+            const exit = yield* Effect.exit(Generations.getGeneration({ id }))
             expect(tagOf(exit)).toBe(faultCase.expected)
-            // an interruption reaches a child through the scheduler: give it the time to land
-            yield* Effect.sleep("20 millis")
-            expect(child.unsafePoll()).toBeNull()
-            yield* Fiber.interrupt(child)
+            // Had the timeout reached the child, its exit would name another interruptor than this fiber.
+            const childExit = yield* Fiber.interrupt(child)
+            assert(Exit.isFailure(childExit))
+            expect([...Cause.interruptors(childExit.cause)]).toEqual([yield* Effect.fiberId])
             const log = yield* logWhen(simulator, (log) => log.every((entry) => entry.outcome !== "pending"))
             expect(log.map((entry) => entry.outcome)).toEqual(faultCase.outcomes)
-            expect(elapsed).toBeLessThan(faultCase.budget)
           })))
     }
   })
@@ -333,7 +311,6 @@ describe.each(clients)("SDK over loopback with $name", (client) => {
             expect(tagOf(exit)).toBe("Success")
             expect((yield* simulator.requests).map((entry) => entry.status)).toEqual([200, 429, 200])
             expect(elapsed).toBeGreaterThanOrEqual(100)
-            expect(elapsed).toBeLessThan(1000)
           })
       ))
 
@@ -360,7 +337,6 @@ describe.each(clients)("SDK over loopback with $name", (client) => {
           const { elapsed, exit } = yield* timed(waitForIt)
           expect(tagOf(exit)).toBe("Success")
           expect(elapsed).toBeGreaterThanOrEqual(100)
-          expect(elapsed).toBeLessThan(1000)
         })))
   })
 

@@ -262,6 +262,26 @@ describe("ModelGatesError", () => {
       expect(ModelGatesError.isModelGatesError(null)).toBe(false)
     })
 
+    it("isModelGatesError is not fooled by a look-alike with the same tag and isRetryable", () => {
+      const lookAlike = { _tag: "NotFoundResponseError", isRetryable: false, status: 404, message: "x" }
+      expect(ModelGatesError.isModelGatesError(lookAlike)).toBe(false)
+      for (const status of [401, 402, 403, 404, 429, 500, 502, 524, 529, 418]) {
+        const error = new ModelGatesError.ModelGatesDefaultError({
+          status,
+          message: "x",
+          body: "",
+          headers: {},
+          retryAfter: Option.none(),
+          code: null,
+          metadata: null,
+          userId: null,
+          url: "https://x"
+        })
+        expect(ModelGatesError.isModelGatesError(error)).toBe(true)
+        expect(error.isRetryable).toBe(ModelGatesError.isRetryableStatus(status))
+      }
+    })
+
     it("isRetryable works as a Schedule.whileInput predicate", () => {
       const reset = new ModelGatesError.ConnectionError({ message: "reset", url: "https://x" })
       const invalid = new ModelGatesError.InvalidRequestError({ message: "empty", field: "id" })

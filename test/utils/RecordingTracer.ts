@@ -9,6 +9,7 @@ export interface RecordedSpan {
   readonly attributes: Map<string, unknown>
   readonly events: Array<{ readonly name: string; readonly attributes: Record<string, unknown> | undefined }>
   readonly parentName: string | undefined
+  readonly kind: Tracer.SpanKind
   ended: boolean
 }
 
@@ -25,6 +26,7 @@ export const makeRecordingTracer = () => {
           onNone: () => undefined,
           onSome: (span) => span._tag === "Span" ? span.name : undefined
         }),
+        kind,
         ended: false
       }
       spans.push(record)
