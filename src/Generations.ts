@@ -158,10 +158,12 @@ const isNotFound = (error: ModelGatesError.GetGenerationError): error is ModelGa
 /**
  * Gets a generation that may not exist yet: right after a generation ends,
  * `GET /generation` answers 404 for a moment. It looks at once, then polls
- * while the answer is 404, until the record exists or `maxWait` has passed
- * (then `GenerationNotReadyError`). It never waits past `maxWait`: a poll
- * wait that would end after it is not started, and a lookup still running
- * then is interrupted.
+ * while the answer is 404, until the record exists or `maxWait` has passed.
+ * Polls start until `maxWait` and no later: a wait that would end after it is
+ * shortened to end there, and the lookup made then is the last one. If it
+ * answers 404 too, the wait fails with `GenerationNotReadyError`. So a wait
+ * of 2 seconds polls for 2 seconds; a lookup in flight runs to its end,
+ * bounded by its own `timeout` and retry policy.
  *
  * Every other error is not polled: it keeps the call's retry policy (a 429
  * honours `Retry-After`) and then fails as it would from
@@ -213,12 +215,12 @@ export const waitForGeneration: (
       } in ${Duration.format(elapsed)}`
     })
   })
-  // A wait that would end past the deadline stops the polling instead.
+  // The last poll starts at the deadline: a longer wait is cut to end there, and none follows it.
   const poll = (options?.poll ?? defaultPoll).pipe(
-    Schedule.delays,
-    Schedule.checkEffect((_, delay) =>
-      Effect.map(Clock.currentTimeMillis, (now) => now + Duration.toMillis(delay) <= deadline)
-    )
+    Schedule.modifyDelayEffect((_, delay) =>
+      Effect.map(Clock.currentTimeMillis, (now) => Duration.min(delay, Duration.millis(Math.max(0, deadline - now))))
+    ),
+    Schedule.checkEffect(() => Effect.map(Clock.currentTimeMillis, (now) => now < deadline))
   )
   // Errors other than the 404 travel on the success side while polling, so
   // the poll schedule only ever sees 404s.
@@ -231,9 +233,7 @@ export const waitForGeneration: (
   )
   const outcome = yield* look.pipe(
     Effect.retry(poll),
-    Effect.catchTag("NotFoundResponseError", () => Effect.flatMap(notReady, Effect.fail)),
-    Effect.timeout(maxWait.value),
-    Effect.catchTag("TimeoutException", () => Effect.flatMap(notReady, Effect.fail))
+    Effect.catchTag("NotFoundResponseError", () => Effect.flatMap(notReady, Effect.fail))
   )
   return yield* Either.match(outcome, { onLeft: Effect.fail, onRight: Effect.succeed })
 })

@@ -21,8 +21,8 @@
  *
  * const report = Usage.summarize(generations)
  * export const lines = [
- *   `${report.count} generations, $${BigExactDecimal.format(report.totalCost)}`,
- *   ...report.byModel.map((model) => `${model.key}: ${model.count}, $${BigExactDecimal.format(model.totalCost)}`)
+ *   `${report.count} generations, $${BigDecimal.format(report.totalCost)}`,
+ *   ...report.byModel.map((model) => `${model.key}: ${model.count}, $${BigDecimal.format(model.totalCost)}`)
  * ]
  * ```
  *
@@ -394,7 +394,7 @@ class Accumulator {
  *
  * const report = Usage.summarize(generations)
  * // The whole spend: gateway charges plus what BYOK rows cost on the users' own keys.
- * export const spend = BigExactDecimal.format(report.spend)
+ * export const spend = BigDecimal.format(report.spend)
  * ```
  *
  * @since 0.1.0

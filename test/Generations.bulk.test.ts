@@ -92,28 +92,49 @@ describe("Generations.waitForGeneration", () => {
       expect(gaps).toEqual(expected)
     }))
 
-  it.effect("fails with GenerationNotReadyError when maxWait runs out, never waiting past it", () =>
+  it.effect("polls until maxWait, the last poll at maxWait itself, then fails with GenerationNotReadyError", () =>
     Effect.gen(function*() {
       const server = yield* makeServer(() => ({ ...notFound, delay: 0 }))
       const fiber = yield* Generations.waitForGeneration({ id: "gen-never" }, {
         maxWait: "5 seconds",
         poll: Schedule.spaced("2 seconds")
       }).pipe(Effect.provide(server.layer), Effect.flip, Effect.fork)
-      yield* TestClock.adjust("4 seconds")
-      // Looks at 0, 2 s and 4 s; a wait to 6 s would overshoot, so it stops at once.
+      for (const wait of [2000, 2000, 1000]) {
+        yield* settle
+        yield* TestClock.adjust(Duration.millis(wait))
+      }
+      // Looks at 0, 2 s and 4 s; the wait to 6 s is cut to end at 5 s, where it looks one last time.
       const error = yield* Fiber.join(fiber)
       assert(error._tag === "GenerationNotReadyError")
       expect(error.id).toBe("gen-never")
-      expect(error.attempts).toBe(3)
-      expect(error.elapsed).toEqual(Duration.seconds(4))
+      expect(error.attempts).toBe(4)
+      expect(error.elapsed).toEqual(Duration.seconds(5))
       expect(error.isRetryable).toBe(false)
       expect(error.message).toBe(
-        "Generations.waitForGeneration(\"gen-never\"): still not found after 3 lookups in 4s"
+        "Generations.waitForGeneration(\"gen-never\"): still not found after 4 lookups in 5s"
       )
-      expect(server.arrivals.map((arrival) => arrival.at)).toEqual([0, 2000, 4000])
+      expect(server.arrivals.map((arrival) => arrival.at)).toEqual([0, 2000, 4000, 5000])
     }))
 
-  it.effect("a lookup still running at maxWait is cut there", () =>
+  it.effect("with the default poll, a wait of 2 seconds looks last at 2 seconds", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer(() => ({ ...notFound, delay: 0 }))
+      const fiber = yield* Generations.waitForGeneration({ id: "gen-never" }, { maxWait: "2 seconds" }).pipe(
+        Effect.provide(server.layer),
+        Effect.flip,
+        Effect.fork
+      )
+      for (const wait of [250, 375, 562.5, 812.5]) {
+        yield* settle
+        yield* TestClock.adjust(Duration.millis(wait))
+      }
+      const error = yield* Fiber.join(fiber)
+      assert(error._tag === "GenerationNotReadyError")
+      expect(server.arrivals.map((arrival) => arrival.at)).toEqual([0, 250, 625, 1187.5, 2000])
+      expect(error.elapsed).toEqual(Duration.seconds(2))
+    }))
+
+  it.effect("a lookup in flight at maxWait runs to its end, and no poll starts after maxWait", () =>
     Effect.gen(function*() {
       const server = yield* makeServer(() => ({ ...notFound, delay: "10 seconds" }))
       const fiber = yield* Generations.waitForGeneration({ id: "gen-slow" }, { maxWait: "3 seconds" }).pipe(
@@ -121,11 +142,12 @@ describe("Generations.waitForGeneration", () => {
         Effect.flip,
         Effect.fork
       )
-      yield* TestClock.adjust("3 seconds")
+      yield* TestClock.adjust("10 seconds")
       const error = yield* Fiber.join(fiber)
       assert(error._tag === "GenerationNotReadyError")
-      expect(error.elapsed).toEqual(Duration.seconds(3))
+      expect(error.elapsed).toEqual(Duration.seconds(10))
       expect(error.attempts).toBe(1)
+      expect(server.arrivals.map((arrival) => arrival.at)).toEqual([0])
     }))
 
   it.effect("errors other than 404 are not polled: a 401 fails at once", () =>
