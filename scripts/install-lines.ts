@@ -13,7 +13,8 @@
  */
 
 /** An install command of npm, pnpm, yarn or bun, and the text after it. */
-const installCommand = /\b(?:npm\s+(?:i|install|add)|pnpm\s+(?:add|i|install)|yarn\s+(?:global\s+)?add|bun\s+add)\s+(.*)$/
+const installCommand =
+  /\b(?:npm\s+(?:i|install|add)|pnpm\s+(?:add|i|install)|yarn\s+(?:global\s+)?add|bun\s+add)\s+(.*)$/
 
 // A version that names a major (and a minor for 0.x): 3, ^3.22.2, ~0.97.2, 0.30, 3.x, 4.0.0-beta.1.
 const pinnedVersion = /^[\^~=]?v?(\d+)(?:\.(\d+|x|\*))?(?:\.(?:\d+|x|\*))?(?:[-+][\w.]+)?$/
@@ -71,7 +72,10 @@ const mustRefuse: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
   ["npm i -D vitest @effect/vitest", ["vitest", "@effect/vitest"]],
   ["npm install @modelgates/effect effect @effect/platform", ["effect", "@effect/platform"]],
   ["pnpm add effect@latest", ["effect@latest"]],
-  ["yarn add @effect/platform-node@0 @effect/opentelemetry@>=0.64", ["@effect/platform-node@0", "@effect/opentelemetry@>=0.64"]],
+  ["yarn add @effect/platform-node@0 @effect/opentelemetry@>=0.64", [
+    "@effect/platform-node@0",
+    "@effect/opentelemetry@>=0.64"
+  ]],
   ["`npm install --save-dev vitest@3 @effect/vitest`, then", ["@effect/vitest"]]
 ]
 

@@ -17,6 +17,7 @@ import * as Usage from "@modelgates/effect/Usage"
 import * as Chunk from "effect/Chunk"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
@@ -148,6 +149,19 @@ export const render = (
   }
 }
 
+// The report is written beside its file and then takes its name, so a run
+// interrupted while writing (Ctrl-C) or a full disk leaves no half report
+// under that name.
+const writeWhole = (path: string, text: string) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const partial = `${path}.partial`
+    yield* fs.writeFileString(partial, text).pipe(
+      Effect.zipRight(fs.rename(partial, path)),
+      Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : Effect.ignore(fs.remove(partial)))
+    )
+  })
+
 /**
  * @since 0.1.0
  * @category commands
@@ -179,8 +193,7 @@ export const command = Command.make(
       const text = yield* render(options.format, report, failed)
       if (Option.isSome(options.out) && options.out.value !== "-") {
         const path = options.out.value
-        const fs = yield* FileSystem.FileSystem
-        yield* fs.writeFileString(path, text).pipe(
+        yield* writeWhole(path, text).pipe(
           Effect.mapError((error) => new CliError.UsageError({ message: `cannot write ${path}: ${error.message}` }))
         )
         yield* stdio.err(`modelgates report: wrote ${path}\n`)
