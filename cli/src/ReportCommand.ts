@@ -71,6 +71,15 @@ const format = Options.choice("format", ["table", "json", "csv", "html"]).pipe(
   Options.withDefault("table")
 )
 
+const top = Options.integer("top").pipe(
+  Options.withDescription(
+    "How many groups of each breakdown (model, provider, app, user, day) the table and html show, largest by cost " +
+      "first; json and csv list every one."
+  ),
+  Options.withDefault(ReportOutput.defaultTop),
+  Options.mapEffect((n) => n >= 1 ? Effect.succeed(n) : invalid(`--top: a whole number from 1, got ${n}`))
+)
+
 const out = Options.text("out").pipe(
   Options.withAlias("o"),
   Options.withDescription("Write the report to this file instead of stdout (- is stdout)."),
@@ -130,12 +139,13 @@ const summarize: Sink.Sink<
 export const render = (
   format: Format,
   report: Usage.Report,
-  failed: ReadonlyArray<ReportOutput.Failure>
+  failed: ReadonlyArray<ReportOutput.Failure>,
+  top: number = ReportOutput.defaultTop
 ): Effect.Effect<string, never, FileSystem.FileSystem> => {
   const encoded = Usage.toJson(report)
   switch (format) {
     case "table":
-      return Effect.succeed(ReportOutput.table(encoded, failed))
+      return Effect.succeed(ReportOutput.table(encoded, failed, top))
     case "json":
       return Effect.succeed(ReportOutput.json(encoded, failed))
     case "csv":
@@ -144,7 +154,7 @@ export const render = (
       return Effect.gen(function*() {
         const chartLibrary = yield* HtmlReport.chartLibrary
         const generatedAt = DateTime.formatIso(yield* DateTime.now)
-        return HtmlReport.render({ report: encoded, failed, chartLibrary, generatedAt, version })
+        return HtmlReport.render({ report: encoded, failed, chartLibrary, generatedAt, version, top })
       })
   }
 }
@@ -168,7 +178,7 @@ const writeWhole = (path: string, text: string) =>
  */
 export const command = Command.make(
   "report",
-  { file, concurrency, rps, wait: Wait.options, format, out, simulator: Connection.simulator },
+  { file, concurrency, rps, wait: Wait.options, format, top, out, simulator: Connection.simulator },
   (options) =>
     Effect.gen(function*() {
       const stdio = yield* Stdio.Stdio
@@ -190,7 +200,7 @@ export const command = Command.make(
           Stream.run(summarize)
         )
       }))
-      const text = yield* render(options.format, report, failed)
+      const text = yield* render(options.format, report, failed, options.top)
       if (Option.isSome(options.out) && options.out.value !== "-") {
         const path = options.out.value
         yield* writeWhole(path, text).pipe(
