@@ -18,6 +18,7 @@ import * as fs from "node:fs"
 import { createRequire } from "node:module"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { packageReadme } from "./package-readme.js"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const dist = path.join(root, "dist")
@@ -142,7 +143,10 @@ const main = async () => {
   }
   writeJson(path.join(dist, "package.json"), published)
 
-  fs.writeFileSync(path.join(dist, "README.md"), packageReadme(fs.readFileSync(path.join(root, "README.md"), "utf8")))
+  fs.writeFileSync(
+    path.join(dist, "README.md"),
+    packageReadme(fs.readFileSync(path.join(root, "README.md"), "utf8"), "README.md")
+  )
   fs.copyFileSync(path.join(root, "LICENSE"), path.join(dist, "LICENSE"))
   const guides = markdownFiles(path.join(root, "docs"))
   for (const guide of guides) {
@@ -152,31 +156,6 @@ const main = async () => {
   }
   console.log(`build: dist/ with ${modules.length} public modules: ${modules.map(([subpath]) => subpath).join(", ")}`)
   console.log(`build: dist/README.md and ${guides.length} guides in dist/docs`)
-}
-
-const repositoryOnly = { start: "<!-- repository only: start -->", end: "<!-- repository only: end -->" }
-
-/**
- * The README users get: the repository's, without the parts that speak to
- * someone working in a clone (`npm ci && npm run demo`, developing the
- * package), which it marks with `repository only` comments.
- */
-const packageReadme = (readme: string): string => {
-  const kept: Array<string> = []
-  let skipping = false
-  readme.split("\n").forEach((line, index) => {
-    const marker = line.trim()
-    if (marker === repositoryOnly.start || marker === repositoryOnly.end) {
-      if (skipping === (marker === repositoryOnly.start)) {
-        throw new Error(`build: README.md:${index + 1}: ${marker} is not paired`)
-      }
-      skipping = !skipping
-      return
-    }
-    if (!skipping) kept.push(line)
-  })
-  if (skipping) throw new Error(`build: README.md: ${repositoryOnly.start} is never closed`)
-  return kept.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n"
 }
 
 /** The Markdown files under a folder, relative to it, with `/`: the guides shipped in dist/docs. */

@@ -13,14 +13,21 @@
  * sources only to the repository's own. A block fenced as ```ts skip-check is
  * left out.
  *
+ * It also reads every install line (`npm i`, `npm install`, `pnpm add`,
+ * `yarn add`) of every Markdown file of the repository and refuses one that
+ * leaves `effect` or an `@effect/*` package (or `vitest` beside
+ * `@effect/vitest`) without a major: npm's `latest` of those is the Effect 4
+ * line (scripts/install-lines.ts).
+ *
  * Run with `tsx scripts/check-docs.ts`. Exits non-zero, naming the file and
- * line of each failing block, when a block does not compile.
+ * line of each failing block or install line.
  */
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import { createRequire } from "node:module"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import * as InstallLines from "./install-lines.js"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const outDir = path.join(root, "build", "docs-check")
@@ -271,4 +278,32 @@ const main = (): number => {
   return 1
 }
 
-process.exitCode = main()
+// Every Markdown file of the repository, packages included; not what is
+// installed, built or hidden (.changeset, .git).
+const markdownFiles = (dir: string): Array<string> =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) {
+      return entry.name.startsWith(".") || ["node_modules", "dist", "build"].includes(entry.name)
+        ? []
+        : markdownFiles(full)
+    }
+    return entry.isFile() && entry.name.endsWith(".md") ? [full] : []
+  }).sort()
+
+const checkInstallLines = (): number => {
+  const broken = InstallLines.selfCheck()
+  const files = markdownFiles(root)
+  const problems = [
+    ...broken.map((message) => `scripts/install-lines.ts: the rule is wrong: ${message}`),
+    ...files.flatMap((file) => InstallLines.check(relative(file), fs.readFileSync(file, "utf8")))
+  ]
+  if (problems.length === 0) {
+    console.log(`check-docs: every install line of ${files.length} Markdown files pins its Effect packages`)
+    return 0
+  }
+  for (const problem of problems) console.error(problem)
+  return 1
+}
+
+process.exitCode = Math.max(checkInstallLines(), main())

@@ -14,7 +14,9 @@
  *    and requires it from CommonJS (both run a call through the in-memory
  *    simulator and decode a fixture), runs the bin, and type-checks a small
  *    program under `moduleResolution` node16 (ESM and CommonJS) and bundler,
- *    with `strict`, `exactOptionalPropertyTypes` and `noUncheckedIndexedAccess`.
+ *    with `strict`, `exactOptionalPropertyTypes` and `noUncheckedIndexedAccess`,
+ *    with the pinned TypeScript 5.9 and with TypeScript 7 (the devDependency
+ *    `typescript7`, an alias of an exact typescript@7).
  *
  * Run with `tsx scripts/check-package.ts`. The smoke programs live in
  * scripts/package-smoke/. Exits non-zero at the first failing step; the
@@ -160,7 +162,7 @@ const main = () => {
     const rootManifest: { devDependencies: Record<string, string> } = JSON.parse(
       fs.readFileSync(path.join(root, "package.json"), "utf8")
     )
-    const pinned = ["effect", "@effect/platform", "typescript"].map((name) => {
+    const pinned = ["effect", "@effect/platform", "typescript", "typescript7"].map((name) => {
       const version = rootManifest.devDependencies[name]
       if (version === undefined) throw new StepError(`package.json has no devDependency ${name} to pin`)
       return `${name}@${version}`
@@ -230,14 +232,19 @@ const main = () => {
     }
   }
 
-  const tsc = path.join(project, "node_modules", "typescript", "bin", "tsc")
-  step("type-check under moduleResolution node16 (ESM and CommonJS)", () => {
-    run(process.execPath, [tsc, "-p", "tsconfig.node16.json"], { cwd: project })
-  })
+  // The pinned TypeScript, and the 7 line (`typescript7`, an npm alias of typescript@7, whose tsc runs its native
+  // compiler) that users get from npm's latest.
+  for (const typescript of ["typescript", "typescript7"]) {
+    const tsc = path.join(project, "node_modules", typescript, "bin", "tsc")
+    const version = run(process.execPath, [tsc, "--version"], { cwd: project, capture: true }).trim()
+    step(`type-check under moduleResolution node16 (ESM and CommonJS), ${version}`, () => {
+      run(process.execPath, [tsc, "-p", "tsconfig.node16.json"], { cwd: project })
+    })
 
-  step("type-check under moduleResolution bundler", () => {
-    run(process.execPath, [tsc, "-p", "tsconfig.bundler.json"], { cwd: project })
-  })
+    step(`type-check under moduleResolution bundler, ${version}`, () => {
+      run(process.execPath, [tsc, "-p", "tsconfig.bundler.json"], { cwd: project })
+    })
+  }
 
   fs.rmSync(project, { recursive: true, force: true })
   console.log(`\ncheck-package: ${path.relative(root, tarball)} passes`)

@@ -458,9 +458,12 @@ const distinct = <E, R>(source: Stream.Stream<string, E, R>): Stream.Stream<stri
   })
 
 /**
- * Looks up many generations as a stream: one element per distinct id,
- * `Found` or `Failed`. A bad id never fails the stream; only the ids
- * stream's own error does.
+ * Looks up many generations as a stream: one element per distinct id, a
+ * {@link GenerationLookup}, either `{ _tag: "Found", id, generation }` or
+ * `{ _tag: "Failed", id, error }` (the `_tag` is there even where a printed
+ * signature leaves it out); {@link isFound}, {@link isFailed} and
+ * `GenerationLookup.$match` tell them apart. A bad id never fails the
+ * stream; only the ids stream's own error does.
  *
  * - Ids are pulled as lookups finish, so a stream of a million ids is never
  *   held in memory. A duplicate id is looked up once and emitted once, at its

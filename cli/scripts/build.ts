@@ -4,7 +4,8 @@
  * by esbuild into one ES module, bin/modelgates.js, that imports its
  * dependencies (the SDK, Effect, @effect/cli, Chart.js) from node_modules;
  * and a dist/package.json written here, with the package's dependencies (the
- * SDK at the version beside it). Publish with `npm publish ./dist` (from
+ * SDK at the version beside it), and the README without its repository-only
+ * parts. Publish with `npm publish ./dist` (from
  * cli/).
  *
  * The command has no library API: the package exports nothing but its
@@ -16,6 +17,7 @@ import * as esbuild from "esbuild"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { packageReadme } from "../../scripts/package-readme.js"
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const root = path.resolve(cli, "..")
@@ -113,7 +115,10 @@ const main = async () => {
     exports: { "./package.json": "./package.json" },
     dependencies: publishedDependencies(manifest, sdk)
   })
-  fs.copyFileSync(path.join(cli, "README.md"), path.join(dist, "README.md"))
+  fs.writeFileSync(
+    path.join(dist, "README.md"),
+    packageReadme(fs.readFileSync(path.join(cli, "README.md"), "utf8"), "cli/README.md")
+  )
   fs.copyFileSync(path.join(root, "LICENSE"), path.join(dist, "LICENSE"))
   console.log(`build: ${path.relative(root, bin)} (${(fs.statSync(bin).size / 1024).toFixed(0)} KiB)`)
 }

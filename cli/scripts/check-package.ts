@@ -7,7 +7,8 @@
  *    and packs both with `npm pack`;
  * 2. checks the CLI's tarball holds only what users need (package.json,
  *    README.md, LICENSE, the compiled bin) and that its package.json names
- *    the SDK by version, with no scripts or devDependencies;
+ *    the SDK by version, with no scripts or devDependencies, and that its
+ *    README speaks to users (no clone-only text) with no link outside it;
  * 3. runs publint (strict) on it. @arethetypeswrong/cli does not apply: the
  *    package has no entry point to import, only a bin, so no types;
  * 4. installs both tarballs into a fresh project in a temporary folder,
@@ -26,6 +27,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { deadLinks } from "../../scripts/markdown-links.js"
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const root = path.resolve(cli, "..")
@@ -87,6 +89,7 @@ const allowed = new Set(["package.json", "README.md", "LICENSE", "bin/modelgates
 const main = () => {
   let sdkTarball = ""
   let cliTarball = ""
+  let cliFiles: ReadonlyArray<string> = []
 
   step("build the SDK and the CLI", () => {
     run(process.execPath, ["--import", "tsx", path.join(root, "scripts", "build.ts")], { stdio: "inherit" })
@@ -100,6 +103,7 @@ const main = () => {
     const packed = pack(path.join(cli, "dist"))
     cliTarball = path.join(packDir, packed.filename)
     const files = packed.files.map((file) => file.path).sort()
+    cliFiles = files
     console.log(`${path.relative(root, cliTarball)}: ${files.join(", ")}`)
     const unexpected = files.filter((file) => !allowed.has(file))
     const missing = [...allowed].filter((file) => !files.includes(file))
@@ -127,6 +131,16 @@ const main = () => {
     if (/^import .* from "\.\.?\//m.test(source) || /\.ts"/.test(source)) {
       throw new StepError("the bin imports a relative module or a .ts file: the command was not bundled")
     }
+  })
+
+  step("the shipped README", () => {
+    const readme = fs.readFileSync(path.join(cli, "dist", "README.md"), "utf8")
+    const forDevelopers = readme.split("\n").filter((line) => /\bnpm (ci|run|test)\b|repository only/.test(line))
+    if (forDevelopers.length > 0) {
+      throw new StepError(`the shipped README speaks to developers of the repository:\n  ${forDevelopers.join("\n  ")}`)
+    }
+    const dead = deadLinks(cliFiles, (file) => fs.readFileSync(path.join(cli, "dist", file), "utf8"))
+    if (dead.length > 0) throw new StepError(`links that do not resolve inside the tarball:\n  ${dead.join("\n  ")}`)
   })
 
   step("publint", () => {

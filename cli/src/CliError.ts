@@ -54,22 +54,42 @@ export class SomeLookupsFailed extends Schema.TaggedError<SomeLookupsFailed>()("
   }
 }
 
-const hints: Readonly<Record<string, string>> = {
-  NotFoundResponseError:
-    "not there (yet?): the record appears shortly after a generation ends, and --wait waits for it",
-  ForbiddenResponseError: "stored content needs an admin key of the organisation",
-  GenerationNotReadyError: "still not there: wait longer with --max-wait, or look again later"
+/**
+ * The commands that look one generation up, whose failures {@link fromLookup}
+ * explains.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type LookupCommand = "get" | "content"
+
+// Each command's hints name only what that command has: `content` has no
+// --wait, and a 404 there usually means the content was never stored.
+const hints: Readonly<Record<LookupCommand, Readonly<Record<string, string>>>> = {
+  get: {
+    NotFoundResponseError:
+      "not there (yet?): the record appears shortly after a generation ends, and --wait waits for it",
+    GenerationNotReadyError: "still not there: wait longer with --max-wait, or look again later"
+  },
+  content: {
+    NotFoundResponseError:
+      "content is stored only when input/output logging was on for the generation; a generation that has just " +
+      "ended may also not be there yet: look again in a moment",
+    ForbiddenResponseError: "stored content needs an admin key of the organisation"
+  }
 }
 
 /**
  * What a failed lookup of one id means for the user: a refused key is a
  * configuration to fix, an id the SDK refused before sending a usage error,
- * anything else a failed lookup, with a hint where one helps.
+ * anything else a failed lookup, with a hint where one helps (one that names
+ * only what `command` has).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const fromLookup = (
+  command: LookupCommand,
   id: string,
   error: { readonly _tag: string; readonly message: string }
 ): ConfigurationError | UsageError | LookupFailed => {
@@ -79,7 +99,7 @@ export const fromLookup = (
     case "InvalidRequestError":
       return new UsageError({ message: error.message })
     default: {
-      const hint = hints[error._tag]
+      const hint = hints[command][error._tag]
       return new LookupFailed({
         id,
         error: error._tag,

@@ -1,7 +1,8 @@
 /**
  * Where the commands send their requests: the ModelGates API configured as
  * the SDK's `ModelGatesConfig.layerConfig` reads it (`MODELGATES_API_KEY`,
- * `MODELGATES_BASE_URL`, …), or, with `--simulator`, the SDK's bundled
+ * `MODELGATES_BASE_URL`, …, and `MODELGATES_ALLOW_INSECURE_HTTP` for its
+ * `allowInsecureHttp`), or, with `--simulator`, the SDK's bundled
  * simulator, in memory, so every command works offline.
  */
 import * as Options from "@effect/cli/Options"
@@ -9,6 +10,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as ModelGatesConfig from "@modelgates/effect/ModelGatesConfig"
 import * as ModelGatesSimulator from "@modelgates/effect/testing/ModelGatesSimulator"
+import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -42,12 +44,26 @@ const leaves = (error: ConfigError.ConfigError): Array<ConfigError.ConfigError> 
 const setTheKey = "set it to your ModelGates API key (export MODELGATES_API_KEY=…), " +
   "or add --simulator to try the command against the bundled simulator"
 
+/**
+ * The variable that lets the command send the key over plain http to a host
+ * that is not loopback: the SDK's `allowInsecureHttp`.
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export const allowInsecureHttpVariable = "MODELGATES_ALLOW_INSECURE_HTTP"
+
+// The SDK's refusal names its own option; a user of the command sets a variable instead.
+const sdkInsecureHint = /\ballowInsecureHttp: true\b/
+
 const describe = (error: ConfigError.ConfigError): string => {
   const variable = error._op === "And" || error._op === "Or" ? "" : error.path.join(".")
   if (error._op === "MissingData") {
     return variable === "MODELGATES_API_KEY" ? `MODELGATES_API_KEY is not set: ${setTheKey}` : `${variable} is not set`
   }
-  const message = error._op === "And" || error._op === "Or" ? "" : error.message
+  const message = error._op === "And" || error._op === "Or"
+    ? ""
+    : error.message.replace(sdkInsecureHint, `${allowInsecureHttpVariable}=true`)
   if (variable === "MODELGATES_API_KEY" && message === "is empty") return `MODELGATES_API_KEY is empty: ${setTheKey}`
   return variable === ""
     ? `the configuration from MODELGATES_* variables cannot be used: ${message}`
@@ -82,7 +98,10 @@ export const layer = (options: {
       ModelGatesConfig.layer({ apiKey: ModelGatesSimulator.defaultApiKey, userAgent: userAgent(options.version) })
     ).pipe(Layer.mapError(configurationError))
     : Layer.merge(
-      ModelGatesConfig.layerConfig({ userAgent: userAgent(options.version) }),
+      ModelGatesConfig.layerConfig({
+        userAgent: userAgent(options.version),
+        allowInsecureHttp: Config.boolean(allowInsecureHttpVariable).pipe(Config.withDefault(false))
+      }),
       FetchHttpClient.layer
     ).pipe(Layer.mapError(configurationError))
 

@@ -22,7 +22,7 @@ export const command = Command.make(
     Effect.gen(function*() {
       const stdio = yield* Stdio.Stdio
       const { data } = yield* Generations.listGenerationContent({ id: options.id }).pipe(
-        Effect.mapError((error) => CliError.fromLookup(options.id, error))
+        Effect.mapError((error) => CliError.fromLookup("content", options.id, error))
       )
       yield* stdio.out(options.json ? GenerationView.json(data) : GenerationView.content(options.id, data))
     }).pipe(Effect.provide(Connection.layer({ simulator: options.simulator, version })))

@@ -56,7 +56,7 @@ export const command = Command.make(
       > = Option.isSome(options.wait)
         ? Generations.waitForGeneration(request, { maxWait: options.wait.value.maxWait })
         : Generations.getGeneration(request)
-      const { data } = yield* Effect.mapError(lookup, (error) => CliError.fromLookup(options.id, error))
+      const { data } = yield* Effect.mapError(lookup, (error) => CliError.fromLookup("get", options.id, error))
       yield* stdio.out(options.json ? GenerationView.json(data) : GenerationView.generation(data))
     }).pipe(Effect.provide(Connection.layer({ simulator: options.simulator, version })))
 ).pipe(Command.withDescription(

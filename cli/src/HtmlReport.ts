@@ -1,7 +1,8 @@
 /**
  * A usage report as one self-contained HTML file that opens offline: the
  * totals, charts of cost by day, cost by model and tokens by model, every
- * breakdown as a table, and the ids that failed.
+ * breakdown as a table of its largest groups by cost (`--top`), and the ids
+ * that failed. It holds from a 360 px phone to a wide screen.
  *
  * The charts are drawn by Chart.js (MIT; its license travels in the banner
  * of its browser build), inlined whole from the installed `chart.js`
@@ -15,7 +16,7 @@ import * as Effect from "effect/Effect"
 import { createRequire } from "node:module"
 import * as path from "node:path"
 import * as Display from "./Display.js"
-import type * as ReportOutput from "./ReportOutput.js"
+import * as ReportOutput from "./ReportOutput.js"
 
 /**
  * The browser build of Chart.js, from the installed package, ready to inline:
@@ -41,20 +42,26 @@ const scriptJson = (value: unknown): string =>
 
 type Group = ReportOutput.Encoded["byModel"][number]
 
-const groupTable = (label: string, groups: ReadonlyArray<Group>): string => {
-  const rows = groups.map((group) =>
+const groupTable = (label: string, groups: ReadonlyArray<Group>, top: number): string => {
+  const { more, shown } = ReportOutput.largest(groups, top)
+  const rows = shown.map((group) =>
     `<tr><td>${group.key === null ? "<em>(none)</em>" : escapeHtml(group.key)}</td>` +
     `<td class="n">${Display.count(group.count)}</td>` +
     `<td class="n">${escapeHtml(Display.money(group.totalCost))}</td>` +
     `<td class="n">${escapeHtml(Display.tokens(group.tokensPrompt))}</td>` +
     `<td class="n">${escapeHtml(Display.tokens(group.tokensCompletion))}</td></tr>`
   ).join("\n")
+  const andMore = more === 0
+    ? ""
+    : `\n<tfoot><tr class="more"><td colspan="5">${
+      escapeHtml(ReportOutput.andMore(label, more))
+    }: the JSON and CSV formats list every one</td></tr></tfoot>`
   return `<section class="breakdown" data-breakdown="${label}">
-<h2>By ${label}</h2>
+<h2>${escapeHtml(ReportOutput.breakdownTitle(label, groups.length, top))}</h2>
 <table><thead><tr><th>${label}</th><th class="n">count</th><th class="n">cost</th><th class="n">prompt tokens</th><th class="n">completion tokens</th></tr></thead>
 <tbody>
 ${rows}
-</tbody></table>
+</tbody>${andMore}</table>
 </section>`
 }
 
@@ -78,9 +85,23 @@ const total = (name: string, label: string, value: string, note = ""): string =>
     escapeHtml(value)
   }</div>${note === "" ? "" : `<div class="note">${escapeHtml(note)}</div>`}</div>`
 
+// The sum as the card's number; the rows that did not record it under it, so the number stays short.
+const tokensTotal = (name: string, label: string, tokens: ReportOutput.Encoded["tokens"]["prompt"]): string =>
+  total(
+    name,
+    label,
+    Display.count(tokens.total),
+    tokens.missing === 0 ? "" : `${Display.count(tokens.missing)} generations did not record them`
+  )
+
 const percentile = (value: ReportOutput.Encoded["latency"]): string =>
   value.p50 === null ? "not recorded" : Display.millis(value.p50)
 
+// From a 360 px phone to a wide screen: cards and charts take the width
+// there is (a chart at most one column of 440 px when there is room for two),
+// and a number never breaks inside; a card grows to fit its number, and a
+// table wider than its card scrolls inside it. Keys (models, users) may wrap,
+// but keep a readable width.
 const styles = `
 :root { color-scheme: light; --ink: #1d2330; --muted: #5d6678; --line: #dde1ea; --accent: #3b5bdb; }
 * { box-sizing: border-box; }
@@ -89,13 +110,14 @@ main { max-width: 1180px; margin: 0 auto; padding: 28px 24px 48px; }
 h1 { margin: 0 0 4px; font-size: 26px; }
 h2 { font-size: 17px; margin: 0 0 10px; }
 .period { color: var(--muted); margin: 0 0 22px; }
-.totals { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 12px; margin-bottom: 22px; }
+.totals { display: flex; flex-wrap: wrap; gap: 12px; margin-bottom: 22px; }
 .total, figure, section.breakdown, section.failed { background: #fff; border: 1px solid var(--line); border-radius: 10px; }
-.total { padding: 12px 14px; }
+figure, section.breakdown, section.failed { min-width: 0; }
+.total { flex: 1 1 170px; max-width: 100%; padding: 12px 14px; }
 .total .label { color: var(--muted); font-size: 13px; }
-.total .value { font-size: 20px; font-weight: 600; font-variant-numeric: tabular-nums; word-break: break-all; }
+.total .value { font-size: 20px; font-weight: 600; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .total .note { color: var(--muted); font-size: 12px; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 14px; margin-bottom: 22px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 440px), 1fr)); gap: 14px; margin-bottom: 22px; }
 .charts figure:first-child { grid-column: 1 / -1; }
 figure { margin: 0; padding: 14px; }
 figcaption { font-weight: 600; margin-bottom: 8px; }
@@ -103,10 +125,21 @@ figcaption { font-weight: 600; margin-bottom: 8px; }
 section.breakdown, section.failed { padding: 14px; margin-bottom: 14px; overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 5px 10px; border-bottom: 1px solid var(--line); }
+td { overflow-wrap: anywhere; }
+td:first-child { min-width: 9em; }
+section.failed td { overflow-wrap: break-word; }
 th { color: var(--muted); font-weight: 600; font-size: 13px; }
-.n { text-align: right; white-space: nowrap; }
+.n { text-align: right; }
+td.n { white-space: nowrap; overflow-wrap: normal; }
+tr.more td { color: var(--muted); font-style: italic; border-bottom: 0; }
 section.failed h2 { color: #c92a2a; }
 footer { color: var(--muted); font-size: 12px; margin-top: 24px; }
+@media (max-width: 480px) {
+  main { padding: 18px 12px 32px; }
+  th, td { padding: 4px 6px; }
+  .total .value { font-size: 18px; }
+  .chart { height: 240px; }
+}
 @media print { body { background: #fff; } .chart { height: 240px; } }
 `
 
@@ -136,6 +169,12 @@ const pageScript = `
       return head;
     };
     var dollars = function (value) { return "$" + Number(value.toPrecision(6)); };
+    // A long model name would squeeze a narrow chart: the axis shows its start, the tooltip all of it.
+    var shortLabel = function (value) {
+      var label = this.getLabelForValue(value);
+      var max = this.chart.width < 480 ? 16 : 32;
+      return label.length > max ? label.slice(0, max - 1) + "\u2026" : label;
+    };
     var common = { responsive: true, maintainAspectRatio: false, animation: false };
     var days = report.byDay.slice().sort(function (a, b) { return a.key < b.key ? -1 : a.key > b.key ? 1 : 0; });
     new Chart(document.getElementById("chart-cost-by-day"), {
@@ -153,7 +192,7 @@ const pageScript = `
         datasets: [{ label: "cost (USD)", data: models.map(function (m) { return m.cost; }),
           backgroundColor: models.map(function (_, i) { return palette[i % palette.length]; }) }] },
       options: Object.assign({}, common, { indexAxis: "y", plugins: { legend: { display: false } },
-        scales: { x: { beginAtZero: true, ticks: { callback: dollars } } } })
+        scales: { x: { beginAtZero: true, ticks: { callback: dollars } }, y: { ticks: { callback: shortLabel } } } })
     });
     new Chart(document.getElementById("chart-tokens"), {
       type: "bar",
@@ -162,7 +201,7 @@ const pageScript = `
           { label: "prompt tokens", data: models.map(function (m) { return m.prompt; }), backgroundColor: palette[0] },
           { label: "completion tokens", data: models.map(function (m) { return m.completion; }), backgroundColor: palette[1] }
         ] },
-      options: Object.assign({}, common, { indexAxis: "y", scales: { x: { stacked: true, beginAtZero: true }, y: { stacked: true } } })
+      options: Object.assign({}, common, { indexAxis: "y", scales: { x: { stacked: true, beginAtZero: true }, y: { stacked: true, ticks: { callback: shortLabel } } } })
     });
     body.setAttribute("data-state", "ready");
   } catch (error) {
@@ -186,18 +225,14 @@ export const render = (options: {
   /** ISO 8601. */
   readonly generatedAt: string
   readonly version: string
+  /** How many groups each breakdown's table shows, largest by cost first; default {@link ReportOutput.defaultTop}. */
+  readonly top?: number | undefined
 }): string => {
   const { failed, report } = options
   const period = report.firstCreatedAt === null || report.lastCreatedAt === null
     ? "no generations"
     : `${Display.instant(report.firstCreatedAt)} to ${Display.instant(report.lastCreatedAt)}`
-  const breakdowns = [
-    ["model", report.byModel],
-    ["provider", report.byProvider],
-    ["app", report.byApp],
-    ["user", report.byUser],
-    ["day", report.byDay]
-  ] as const
+  const top = options.top ?? ReportOutput.defaultTop
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -217,8 +252,8 @@ ${
       total("count", "generations", Display.count(report.count)),
       total("totalCost", "total cost", Display.money(report.totalCost)),
       total("spend", "spend", Display.money(report.spend), "total cost and BYOK upstream cost"),
-      total("tokensPrompt", "prompt tokens", Display.tokens(report.tokens.prompt)),
-      total("tokensCompletion", "completion tokens", Display.tokens(report.tokens.completion)),
+      tokensTotal("tokensPrompt", "prompt tokens", report.tokens.prompt),
+      tokensTotal("tokensCompletion", "completion tokens", report.tokens.completion),
       total("latency", "latency p50", percentile(report.latency)),
       total("failed", "failed ids", Display.count(failed.length))
     ].join("\n")
@@ -230,7 +265,7 @@ ${
 <figure><figcaption>Tokens by model</figcaption><div class="chart"><canvas id="chart-tokens" role="img" aria-label="Prompt and completion tokens by model"></canvas></div></figure>
 </section>
 ${failedTable(failed)}
-${breakdowns.map(([label, groups]) => groupTable(label, groups)).join("\n")}
+${ReportOutput.breakdowns.map(([label, field]) => groupTable(label, report[field], top)).join("\n")}
 <footer>Generated ${escapeHtml(Display.instant(options.generatedAt))} by modelgates ${
     escapeHtml(options.version)
   }. Token counts followed by “(n null)” exclude n generations that did not record them. Charts by Chart.js (MIT).</footer>

@@ -7,6 +7,7 @@
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
@@ -120,8 +121,25 @@ export const summaryLine = (label: string, state: State): string =>
   `${Display.count(state.done - state.failed)} found, ${Display.count(state.failed)} failed`
 
 /**
+ * The closing line of a run that was interrupted (Ctrl-C), so that nobody
+ * reads it as finished: `interrupted after 178 of 2,000 ids in 4.56 s: 178
+ * found, 0 failed`.
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
+export const interruptedLine = (label: string, state: State): string => {
+  const of = Option.match(state.total, { onNone: () => "", onSome: (total) => ` of ${Display.count(total)}` })
+  return `${label}: interrupted after ${Display.count(state.done)}${of} ids in ${
+    Display.millis(state.elapsedMillis)
+  }: ` +
+    `${Display.count(state.done - state.failed)} found, ${Display.count(state.failed)} failed`
+}
+
+/**
  * Starts reporting progress until the scope closes, then writes the closing
- * line (a redrawn line is cleared first).
+ * line (a redrawn line is cleared first): {@link interruptedLine} when the
+ * scope closes on an interruption, else {@link summaryLine}.
  *
  * @since 0.1.0
  * @category constructors
@@ -142,9 +160,13 @@ export const make = (options: {
       ? Effect.flatMap(snapshot, (state) => stdio.err(`\r${terminalLine(state, stdio.errColumns)}\x1b[K`))
       : Effect.flatMap(snapshot, (state) => stdio.err(`${plainLine(options.label, state)}\n`))
     const interval = stdio.errIsTerminal ? intervals.terminal : intervals.plain
-    yield* Effect.addFinalizer(() =>
-      Effect.flatMap(snapshot, (state) =>
-        stdio.err(`${stdio.errIsTerminal ? "\r\x1b[K" : ""}${summaryLine(options.label, state)}\n`))
+    yield* Effect.addFinalizer((exit) =>
+      Effect.flatMap(snapshot, (state) => {
+        const line = Exit.isInterrupted(exit)
+          ? interruptedLine(options.label, state)
+          : summaryLine(options.label, state)
+        return stdio.err(`${stdio.errIsTerminal ? "\r\x1b[K" : ""}${line}\n`)
+      })
     )
     yield* Effect.sleep(interval).pipe(
       Effect.zipRight(Effect.repeat(draw, Schedule.spaced(interval))),
@@ -153,7 +175,6 @@ export const make = (options: {
     return {
       record: (found) =>
         Ref.update(counts, (now) => ({ ...now, done: now.done + 1, failed: found ? now.failed : now.failed + 1 })),
-      setTotal: (total) =>
-        Ref.update(counts, (now) => ({ ...now, total: Option.some(total) }))
+      setTotal: (total) => Ref.update(counts, (now) => ({ ...now, total: Option.some(total) }))
     }
   })

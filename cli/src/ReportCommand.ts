@@ -17,6 +17,7 @@ import * as Usage from "@modelgates/effect/Usage"
 import * as Chunk from "effect/Chunk"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
@@ -68,6 +69,15 @@ const format = Options.choice("format", ["table", "json", "csv", "html"]).pipe(
   Options.withAlias("f"),
   Options.withDescription("table for people; json, csv or a self-contained html page with charts."),
   Options.withDefault("table")
+)
+
+const top = Options.integer("top").pipe(
+  Options.withDescription(
+    "How many groups of each breakdown (model, provider, app, user, day) the table and html show, largest by cost " +
+      "first; json and csv list every one."
+  ),
+  Options.withDefault(ReportOutput.defaultTop),
+  Options.mapEffect((n) => n >= 1 ? Effect.succeed(n) : invalid(`--top: a whole number from 1, got ${n}`))
 )
 
 const out = Options.text("out").pipe(
@@ -129,12 +139,13 @@ const summarize: Sink.Sink<
 export const render = (
   format: Format,
   report: Usage.Report,
-  failed: ReadonlyArray<ReportOutput.Failure>
+  failed: ReadonlyArray<ReportOutput.Failure>,
+  top: number = ReportOutput.defaultTop
 ): Effect.Effect<string, never, FileSystem.FileSystem> => {
   const encoded = Usage.toJson(report)
   switch (format) {
     case "table":
-      return Effect.succeed(ReportOutput.table(encoded, failed))
+      return Effect.succeed(ReportOutput.table(encoded, failed, top))
     case "json":
       return Effect.succeed(ReportOutput.json(encoded, failed))
     case "csv":
@@ -143,10 +154,23 @@ export const render = (
       return Effect.gen(function*() {
         const chartLibrary = yield* HtmlReport.chartLibrary
         const generatedAt = DateTime.formatIso(yield* DateTime.now)
-        return HtmlReport.render({ report: encoded, failed, chartLibrary, generatedAt, version })
+        return HtmlReport.render({ report: encoded, failed, chartLibrary, generatedAt, version, top })
       })
   }
 }
+
+// The report is written beside its file and then takes its name, so a run
+// interrupted while writing (Ctrl-C) or a full disk leaves no half report
+// under that name.
+const writeWhole = (path: string, text: string) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const partial = `${path}.partial`
+    yield* fs.writeFileString(partial, text).pipe(
+      Effect.zipRight(fs.rename(partial, path)),
+      Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : Effect.ignore(fs.remove(partial)))
+    )
+  })
 
 /**
  * @since 0.1.0
@@ -154,7 +178,7 @@ export const render = (
  */
 export const command = Command.make(
   "report",
-  { file, concurrency, rps, wait: Wait.options, format, out, simulator: Connection.simulator },
+  { file, concurrency, rps, wait: Wait.options, format, top, out, simulator: Connection.simulator },
   (options) =>
     Effect.gen(function*() {
       const stdio = yield* Stdio.Stdio
@@ -176,11 +200,10 @@ export const command = Command.make(
           Stream.run(summarize)
         )
       }))
-      const text = yield* render(options.format, report, failed)
+      const text = yield* render(options.format, report, failed, options.top)
       if (Option.isSome(options.out) && options.out.value !== "-") {
         const path = options.out.value
-        const fs = yield* FileSystem.FileSystem
-        yield* fs.writeFileString(path, text).pipe(
+        yield* writeWhole(path, text).pipe(
           Effect.mapError((error) => new CliError.UsageError({ message: `cannot write ${path}: ${error.message}` }))
         )
         yield* stdio.err(`modelgates report: wrote ${path}\n`)

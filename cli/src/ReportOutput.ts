@@ -32,13 +32,62 @@ type Group = Encoded["byModel"][number]
 type CostTotal = Encoded["cacheDiscount"]
 type Percentiles = Encoded["latency"]
 
-const breakdowns = [
+/**
+ * The breakdowns of a report, by label and field, in the order every format
+ * shows them.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const breakdowns = [
   ["model", "byModel"],
   ["provider", "byProvider"],
   ["app", "byApp"],
   ["user", "byUser"],
   ["day", "byDay"]
 ] as const satisfies ReadonlyArray<readonly [string, keyof Encoded]>
+
+/**
+ * How many groups of each breakdown the formats for people (table, HTML)
+ * show by default: a report over thousands of ids has as many users.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultTop = 10
+
+/**
+ * The `top` largest groups of a breakdown (it comes ordered by cost, largest
+ * first), and how many more there are.
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
+export const largest = (
+  groups: ReadonlyArray<Group>,
+  top: number
+): { readonly shown: ReadonlyArray<Group>; readonly more: number } => ({
+  shown: groups.slice(0, top),
+  more: Math.max(0, groups.length - top)
+})
+
+/**
+ * `By user`, or `By user (top 10 of 1,270 by cost)` when a breakdown is cut.
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
+export const breakdownTitle = (label: string, total: number, top: number): string =>
+  total > top ? `By ${label} (top ${Display.count(top)} of ${Display.count(total)} by cost)` : `By ${label}`
+
+/**
+ * `and 1,260 more users`: the line under a cut breakdown.
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
+export const andMore = (label: string, more: number): string =>
+  `and ${Display.count(more)} more ${more === 1 ? label : `${label}s`}`
 
 const costWithMissing = (cost: CostTotal): string =>
   cost.missing === 0 ? Display.money(cost.total) : `${Display.money(cost.total)} (${Display.count(cost.missing)} null)`
@@ -68,15 +117,23 @@ const groupTable = (label: string, groups: ReadonlyArray<Group>): string =>
     ["left", "right", "right", "right", "right"]
   )
 
+const breakdownSection = (label: string, groups: ReadonlyArray<Group>, top: number): string => {
+  const { more, shown } = largest(groups, top)
+  const lines = [breakdownTitle(label, groups.length, top), groupTable(label, shown)]
+  return (more === 0 ? lines : [...lines, `  ${andMore(label, more)} (--top shows more; json and csv list all)`])
+    .join("\n")
+}
+
 /**
- * The table for people: the totals, each breakdown, and the ids that failed.
- * A token count followed by `(n null)` excludes `n` rows that did not record
- * it.
+ * The table for people: the totals, each breakdown's `top` largest groups by
+ * cost (default {@link defaultTop}) with how many more there are, and the ids
+ * that failed. A token count followed by `(n null)` excludes `n` rows that
+ * did not record it.
  *
  * @since 0.1.0
  * @category rendering
  */
-export const table = (report: Encoded, failed: ReadonlyArray<Failure>): string => {
+export const table = (report: Encoded, failed: ReadonlyArray<Failure>, top: number = defaultTop): string => {
   const { tokens } = report
   const sections = [
     `ModelGates usage: ${Display.count(report.count)} generations, ${period(report)}`,
@@ -104,7 +161,7 @@ export const table = (report: Encoded, failed: ReadonlyArray<Failure>): string =
       ]
     ]),
     ...breakdowns.filter(([, field]) => report[field].length > 0).map(([label, field]) =>
-      `By ${label}\n${groupTable(label, report[field])}`
+      breakdownSection(label, report[field], top)
     )
   ]
   if (failed.length > 0) {

@@ -246,6 +246,23 @@ describe("modelgates report", () => {
       expect(ran.out).not.toMatch(/<script[^>]+src=|<link[^>]+href=|sourceMappingURL/)
       expect(ran.out).toContain(`<div class="value">$${sumDecimals(stored.map((g) => g.data.totalCost))}</div>`)
     }))
+
+  it.live("--top 3: the table and the html show each breakdown's 3 largest groups and how many more", () =>
+    Effect.gen(function*() {
+      const models = new Set(stored.map((g) => g.data.model)).size
+      const table = yield* runCli(["report", "--simulator", "--top", "3"])
+      expect(table.code, table.err).toBe(0)
+      expect(table.out).toContain(`By model (top 3 of ${models} by cost)\n`)
+      expect(table.out).toContain(`  and ${models - 3} more models (`)
+      const html = yield* runCli(["report", "--simulator", "--top", "3", "--format", "html"])
+      expect(html.out).toContain(`<h2>By model (top 3 of ${models} by cost)</h2>`)
+      expect(html.out).toContain(`<tr class="more"><td colspan="5">and ${models - 3} more models: `)
+      const model = html.out.slice(
+        html.out.indexOf(`data-breakdown="model"`),
+        html.out.indexOf(`data-breakdown="provider"`)
+      )
+      expect(model.match(/<tbody>[\s\S]*<\/tbody>/)?.[0].match(/<tr>/g)).toHaveLength(3)
+    }))
 })
 
 describe("exit code 2: usage and configuration", () => {
@@ -263,6 +280,7 @@ describe("exit code 2: usage and configuration", () => {
   it.live("--concurrency out of range", () =>
     expectUsage(["report", "--simulator", "--concurrency", "0"], /--concurrency/))
   it.live("--rps not positive", () => expectUsage(["report", "--simulator", "--rps", "-1"], /--rps/))
+  it.live("--top below 1", () => expectUsage(["report", "--simulator", "--top", "0"], /--top/))
   it.live("--max-wait unreadable", () =>
     expectUsage(["get", "--simulator", "--wait", "--max-wait", "soon", "g"], /--max-wait/))
   it.live("an unknown --format", () =>

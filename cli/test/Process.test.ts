@@ -25,7 +25,12 @@ interface Ran {
 
 const run = (
   args: ReadonlyArray<string>,
-  options: { readonly stdin?: string; readonly env?: Readonly<Record<string, string>> } = {}
+  options: {
+    readonly stdin?: string
+    readonly env?: Readonly<Record<string, string>>
+    /** Sends SIGINT (as Ctrl-C does) once what the command wrote on stderr passes this test. */
+    readonly interruptWhen?: (err: string) => boolean
+  } = {}
 ): Promise<Ran> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
@@ -36,7 +41,14 @@ const run = (
     let out = ""
     let err = ""
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk))
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (err += chunk))
+    let interrupted = false
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      err += chunk
+      if (!interrupted && options.interruptWhen?.(err) === true) {
+        interrupted = true
+        child.kill("SIGINT")
+      }
+    })
     const timer = setTimeout(() => child.kill("SIGKILL"), 100_000)
     child.on("error", reject)
     child.on("close", (code) => {
@@ -129,6 +141,57 @@ describe("modelgates as a process", () => {
     expect(report.count).toBe(1)
     expect(report.byModel.map((group: { key: string }) => group.key)).toEqual([added.data.model])
     expect(failed).toEqual([{ id: "gen-0-never", error: "GenerationNotReadyError", message: expect.any(String) }])
+  })
+
+  it("report interrupted (SIGINT): says how far it got, exit 130, no --out file", async () => {
+    // Enough ids at 5 requests a second that the run is far from done at its first progress line (5 s).
+    const unknown = Array.from({ length: 100 - ready.length }, (_, i) => `gen-0-unknown-${i}`)
+    const file = idsFile("many.txt", [...ready.map((g) => g.id), ...unknown])
+    const out = path.join(dir, "interrupted.html")
+    const ran = await run(["report", file, "--rps", "5", "--format", "html", "--out", out], {
+      env,
+      interruptWhen: (err) => / ids, \d+%, /.test(err)
+    })
+    expect(ran.code, ran.err).toBe(130)
+    expect(ran.out).toBe("")
+    const closing = /^modelgates report: interrupted after (\d+) of 100 ids in .*: \d+ found, \d+ failed$/m.exec(
+      ran.err
+    )
+    expect(closing, ran.err).not.toBeNull()
+    expect(Number(closing?.[1])).toBeGreaterThan(0)
+    expect(Number(closing?.[1])).toBeLessThan(100)
+    expect(ran.err).not.toMatch(/looked up \d+ ids/)
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith("interrupted"))).toEqual([])
+  })
+
+  it("content of an unknown id: a hint without --wait, which content does not have", async () => {
+    const ran = await run(["content", "gen-0-unknown"], { env })
+    expect(ran.code).toBe(1)
+    expect(ran.out).toBe("")
+    expect(ran.err).toMatch(/^modelgates: gen-0-unknown: NotFoundResponseError: .*input\/output logging/)
+    expect(ran.err).not.toContain("--wait")
+    const get = await run(["get", "gen-0-unknown"], { env })
+    expect(get.code).toBe(1)
+    expect(get.err).toMatch(/^modelgates: gen-0-unknown: NotFoundResponseError: .*--wait waits for it/)
+  })
+
+  it("plain http off loopback: refused, naming the variable that allows it, which does", async () => {
+    const refused = await run(["get", ready[0].id], { env: { ...env, MODELGATES_BASE_URL: "http://example.com" } })
+    expect(refused.code).toBe(2)
+    expect(refused.err).toMatch(
+      /^modelgates: MODELGATES_BASE_URL: http:\/\/example\.com is plain http .*MODELGATES_ALLOW_INSECURE_HTTP=true/
+    )
+    expect(refused.err).not.toContain("allowInsecureHttp")
+    // 127.0.0.1 written as an IPv4-mapped IPv6 address: plain http that the SDK does not count as loopback.
+    const mapped = server.url.replace("//127.0.0.1:", "//[::ffff:127.0.0.1]:")
+    expect(mapped).not.toBe(server.url)
+    const withoutIt = await run(["get", ready[0].id], { env: { ...env, MODELGATES_BASE_URL: mapped } })
+    expect(withoutIt.code).toBe(2)
+    const allowed = await run(["get", ready[0].id], {
+      env: { ...env, MODELGATES_BASE_URL: mapped, MODELGATES_ALLOW_INSECURE_HTTP: "true" }
+    })
+    expect(allowed.code, allowed.err).toBe(0)
+    expect(allowed.out.split("\n")[0]).toBe(ready[0].id)
   })
 
   it("exit 2 without a key, with what to set on stderr and nothing on stdout", async () => {

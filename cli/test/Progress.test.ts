@@ -34,6 +34,15 @@ describe("Progress lines", () => {
       "report: looked up 13 ids in 1.20 s: 12 found, 1 failed"
     )
   })
+
+  it("say how far an interrupted run got, with the total when it is known", () => {
+    expect(Progress.interruptedLine("report", state(178, 2, 2000, 4560))).toBe(
+      "report: interrupted after 178 of 2,000 ids in 4.56 s: 176 found, 2 failed"
+    )
+    expect(Progress.interruptedLine("report", state(7, 0, undefined, 900))).toBe(
+      "report: interrupted after 7 ids in 900 ms: 7 found, 0 failed"
+    )
+  })
 })
 
 // Moves the clock, then lets the progress's fiber draw and sleep again.
@@ -63,6 +72,18 @@ describe("Progress.make", () => {
         "report: looked up 4 ids in 10.00 s: 3 found, 1 failed",
         ""
       ])
+    }))
+
+  it.scoped("closes an interrupted run with the interrupted line, not the summary", () =>
+    Effect.gen(function*() {
+      const stdio = yield* Stdio.layerTest({ terminal: false })
+      yield* Effect.gen(function*() {
+        const progress = yield* Progress.make({ label: "report", total: Option.some(10) })
+        yield* progress.record(true)
+        yield* tick(Duration.seconds(1))
+        return yield* Effect.interrupt
+      }).pipe(Effect.scoped, Effect.provide(stdio.layer), Effect.exit)
+      expect((yield* stdio.captured).err).toBe("report: interrupted after 1 of 10 ids in 1.00 s: 1 found, 0 failed\n")
     }))
 
   it.scoped("redraws one line in place on a terminal, and clears it before the closing line", () =>

@@ -119,4 +119,22 @@ describe("ReportOutput", () => {
       "404 Generation not found, \"twice\""
     ])
   })
+
+  it("table: a breakdown of many groups shows the largest --top by cost and how many more; json and csv keep all", () => {
+    // Fifty users, each with a cost of its own.
+    const many = Usage.toJson(Usage.summarize(
+      Array.from({ length: 50 }, (_, i) => row({ id: `gen-u${i}`, totalCost: (i + 1) / 1000, externalUser: `u-${i}` }))
+    ))
+    const table = ReportOutput.table(many, [])
+    const section = table.slice(table.indexOf("By user"))
+    expect(section).toMatch(/^By user \(top 10 of 50 by cost\)\n/)
+    const shown = Array.from(section.split("\n\n")[0].matchAll(/^ {2}(u-\d+) /gm), ([, user]) => user)
+    expect(shown).toEqual(Array.from({ length: 10 }, (_, i) => `u-${49 - i}`))
+    expect(section).toMatch(/^ {2}and 40 more users \(--top shows more; json and csv list all\)$/m)
+    expect(ReportOutput.table(many, [], 49)).toMatch(/^ {2}and 1 more user /m)
+    expect(ReportOutput.table(many, [], 50)).not.toMatch(/more user/)
+    expect(ReportOutput.table(many, [], 50)).toMatch(/^By user\n/m)
+    expect(JSON.parse(ReportOutput.json(many, [])).report.byUser).toHaveLength(50)
+    expect(parseCsv(ReportOutput.csv(many, [])).filter(([breakdown]) => breakdown === "user")).toHaveLength(50)
+  })
 })
