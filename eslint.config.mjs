@@ -54,6 +54,29 @@ export default tseslint.config(
     }
   },
   {
+    // The domain core is shared by both Effect lines and the simulator: plain TypeScript, no Effect, no Node.
+    files: ["core/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [{ group: ["effect", "effect/*", "@effect/*", "node:*"], message: "core/ has no Effect and no Node" }]
+      }]
+    }
+  },
+  {
+    // Runtime internals an Effect maintainer would not accept (issue 17).
+    files: ["src/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": ["error", {
+        selector:
+          "MemberExpression[property.name=/^(getChildren|unsafeInterruptAsFork|unsafeUpdate|getFiberRefs|currentDefaultServices)$/]",
+        message: "Effect's public API only"
+      }, {
+        selector: "MemberExpression[object.name='FiberRef'][property.name=/^(interruptedCause|currentContext)$/]",
+        message: "Effect's public API only: runtime-owned FiberRefs are not written here"
+      }]
+    }
+  },
+  {
     files: ["examples/**/*.ts", "bin/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts"],
     rules: { "no-console": "off" }
   }

@@ -176,7 +176,7 @@ const packagePaths = (fromOut: (target: string) => string): Record<string, Array
   for (const [subpath, target] of entries) {
     const specifier = subpath === "." ? name : `${name}/${subpath.replace(/^\.\//, "")}`
     const file = pickTarget(target)
-    const declaration = file?.replace(/^(\.\/)?src\/(.*)\.ts$/, "build/docs-check/types/$2.d.ts")
+    const declaration = file?.replace(/^(\.\/)?src\/(.*)\.ts$/, "build/docs-check/types/src/$2.d.ts")
     paths[specifier] = [fromOut(declaration ?? "build/docs-check/not-exported")]
   }
   return paths

@@ -66,6 +66,8 @@ const main = (): number => {
     const module = relative.replace(/\.ts$/, "")
     fs.writeFileSync(target, modules.includes(module) ? withModuleTag(text, module) : text)
   }
+  // src/ imports the Effect-free core beside it
+  fs.cpSync(path.join(root, "core"), path.join(copy, "core"), { recursive: true })
   fs.writeFileSync(
     path.join(copy, "tsconfig.json"),
     JSON.stringify({ extends: "../../tsconfig.json", compilerOptions: { noEmit: true }, include: ["src"] }, null, 2)

@@ -366,9 +366,8 @@ const makePause = Effect.sync(() => {
 
 /**
  * Runs `lookup` over `ids` on `concurrency` long-lived workers, where
- * `Stream.mapEffect` forks a fiber per element (measured in the bench, same
- * run: 2.36× the CPU of `Effect.forEach` over the same ids with it, 1.40× with
- * this).
+ * `Stream.mapEffect` forks a fiber per element, which costs far more CPU per
+ * id (docs/benchmarks.md, "Bulk lookups").
  *
  * At most `ahead` ids are between the source and the consumer at once (taken,
  * being looked up, or done and not yet pulled), so the source is read only as

@@ -18,7 +18,7 @@ const { exercise } = require("./exercise.cjs")
 const main = async () => {
   assert.match(
     require.resolve("@modelgates/effect"),
-    /[/\\]node_modules[/\\]@modelgates[/\\]effect[/\\]cjs[/\\]index\.js$/
+    /[/\\]node_modules[/\\]@modelgates[/\\]effect[/\\]cjs[/\\]src[/\\]index\.js$/
   )
   assert.equal(GenerationsModule.getGeneration, Generations.getGeneration)
 

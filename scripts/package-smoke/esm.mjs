@@ -15,7 +15,7 @@ import * as Schema from "effect/Schema"
 
 import { exercise } from "./exercise.cjs"
 
-assert.match(import.meta.resolve("@modelgates/effect"), /\/node_modules\/@modelgates\/effect\/esm\/index\.js$/)
+assert.match(import.meta.resolve("@modelgates/effect"), /\/node_modules\/@modelgates\/effect\/esm\/src\/index\.js$/)
 assert.equal(GenerationsModule.getGeneration, Generations.getGeneration)
 
 const fixture = JSON.parse(readFileSync(new URL("./generation.full.json", import.meta.url), "utf8"))

@@ -99,9 +99,15 @@ const schemaOf = (type: Wire.FieldType, refs: Refs): Schema.Schema.Any => {
     }
   }
   if ("openEnum" in type) return openEnum(type.openEnum)
-  if ("model" in type) return refs[type.model]
+  if ("model" in type) return refOf(refs, type.model)
   if ("arrayOf" in type) return Schema.Array(schemaOf(type.arrayOf, refs))
-  return Schema.Union(...type.oneOf.map((name) => refs[name]))
+  return Schema.Union(...type.oneOf.map((name) => refOf(refs, name)))
+}
+
+const refOf = (refs: Refs, name: string): Schema.Schema.Any => {
+  const schema = refs[name]
+  if (schema === undefined) throw new Error(`fieldsOf: the Schema of ${name} was not given`)
+  return schema
 }
 
 /** The property signature of a field of the core's tables. */
