@@ -1,22 +1,24 @@
 /**
- * The clients under test. Each one makes the same call, `GET
- * {base}/generation?id=…` with `Authorization` and `Accept` headers, reads the
- * whole body and turns it into an object, and resolves with the generation's
- * id (checked by the driver, so no client can skip the work). Each client
- * loads its libraries itself (dynamic `import`), so a child process holds
- * only the code of the client it measures. Every Effect client builds its
- * call per call (the id is an argument), as a program with varying ids would.
+ * The clients under test (see `transportClients.ts` for what every client
+ * does, and for `undici`, `fetch` and `official`). Each client loads its
+ * libraries itself (dynamic `import`), so a child process holds only the code
+ * of the client it measures. Every Effect client builds its call per call
+ * (the id is an argument), as a program with varying ids would.
  *
- * The main set (what `npm run bench` measures):
- * - `undici`: undici's `request` + `body.json()`: the transport's limit.
- * - `fetch`: the global `fetch` + `JSON.parse` of the text.
- * - `official`: `@openrouter/sdk`, `client.generations.getGeneration({ id })`.
- * - `effect-undici`, `effect-fetch`: the floor. The GET written by hand on
- *   `@effect/platform`, no Schema: `HttpClientRequest.get`, `setUrlParam`,
+ * The main set (what `npm run bench` measures), beside the three of
+ * `transportClients.ts`:
+ * - `effect-undici`, `effect-fetch`: the plain floor. The GET written by hand
+ *   on `@effect/platform`, no Schema: `HttpClientRequest.get`, `setUrlParam`,
  *   `bearerToken`, `acceptJson`, `client.execute`,
  *   `HttpClientResponse.filterStatusOk`, `response.json`, one
  *   `ManagedRuntime.runPromise` per call, on `NodeHttpClient.layerUndici` /
  *   `FetchHttpClient.layer`.
+ * - `effect-undici-guarded`, `effect-fetch-guarded`: the floor with the SDK's
+ *   guarantees (issue 17): the same GET, its body decoded with
+ *   `Models.GenerationResponse` (`HttpClientResponse.schemaBodyJson`), each
+ *   attempt bounded by `Effect.timeoutFail` (30 s), `Effect.retry` with an
+ *   exponential, jittered `Schedule` on transient failures, all in
+ *   `Effect.withSpan(..., { kind: "client", captureStackTrace: false })`.
  * - `sdk-undici`, `sdk-fetch`: this SDK's `Generations.getGeneration` on the
  *   same two layers, one `ManagedRuntime.runPromise` per call, with the
  *   SDK's default config (30 s per-attempt timeout, default retry policy,
@@ -25,7 +27,9 @@
  *   timeout in the same run.
  *
  * Diagnostic variants (pass them with `--clients`):
- * - `effect-undici-schema`: the floor plus `schemaBodyJson(Models.GenerationResponse)`.
+ * - `effect-undici-schema`: the plain floor plus `schemaBodyJson(Models.GenerationResponse)`.
+ * - `effect-undici-guarded-json`: the guarded floor with `response.json` for
+ *   the decode: what its Schema decode costs.
  * - `sdk-undici-nopropagation`: the SDK with `HttpClient.withTracerPropagation(false)`.
  * - `sdk-undici-notracer`: the SDK with the tracer disabled (`Layer.setTracerEnabled(false)`).
  */
@@ -35,58 +39,9 @@ import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
 import type { ModelGatesConfig } from "../src/index.js"
+import { apiKey, type Client, generationId, idOf, type Make, transportClients } from "./transportClients.js"
 
-/** The id of the generation in `test/fixtures/generation.full.json`. */
-export const generationId = "gen-1763633730-Qm9kZWxHYXRlcyBmdWxs"
-
-const apiKey = "sk-mg-bench-0000000000000000"
-
-export interface Client {
-  readonly call: () => Promise<string>
-  readonly close: () => Promise<void>
-}
-
-type Make = (origin: string) => Promise<Client>
-
-const idOf = (body: unknown): string => (body as { readonly data: { readonly id: string } }).data.id
-
-const undiciClient: Make = async (origin) => {
-  const { Agent, request } = await import("undici")
-  const dispatcher = new Agent()
-  const path = `/api/v1/generation?id=${encodeURIComponent(generationId)}`
-  const headers = { authorization: `Bearer ${apiKey}`, accept: "application/json" }
-  return {
-    call: async () => {
-      const response = await request(origin + path, { method: "GET", headers, dispatcher })
-      return idOf(await response.body.json())
-    },
-    close: () => dispatcher.close()
-  }
-}
-
-const fetchClient: Make = async (origin) => {
-  const url = `${origin}/api/v1/generation?id=${encodeURIComponent(generationId)}`
-  const headers = { authorization: `Bearer ${apiKey}`, accept: "application/json" }
-  return {
-    call: async () => {
-      const response = await fetch(url, { headers })
-      return idOf(JSON.parse(await response.text()))
-    },
-    close: async () => {}
-  }
-}
-
-const officialClient: Make = async (origin) => {
-  const { OpenRouter } = await import("@openrouter/sdk")
-  const client = new OpenRouter({ apiKey, serverURL: `${origin}/api/v1` })
-  return {
-    call: async () => {
-      const response = await client.generations.getGeneration({ id: generationId })
-      return response.data.id
-    },
-    close: async () => {}
-  }
-}
+export { type Client, generationId } from "./transportClients.js"
 
 // -----------------------------------------------------------------------------
 // Effect clients
@@ -110,35 +65,93 @@ const runtimeClient = <A, R, ER>(
   close: () => runtime.dispose()
 })
 
+/** The modules the hand-written Effect clients use, loaded by the client that runs. */
+const platformModules = async () => ({
+  Effect: await import("effect/Effect"),
+  ManagedRuntime: await import("effect/ManagedRuntime"),
+  HttpClient: await import("@effect/platform/HttpClient"),
+  HttpClientError: await import("@effect/platform/HttpClientError"),
+  HttpClientRequest: await import("@effect/platform/HttpClientRequest"),
+  HttpClientResponse: await import("@effect/platform/HttpClientResponse")
+})
+
+type PlatformModules = Awaited<ReturnType<typeof platformModules>>
+
+/** The GET written by hand on `@effect/platform`: one attempt, the body read by `body`. */
+const handWrittenGet = <A, E>(
+  { Effect, HttpClient, HttpClientRequest, HttpClientResponse }: PlatformModules,
+  url: string,
+  body: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, E>
+) =>
+(id: string) =>
+  Effect.gen(function*() {
+    const client = yield* HttpClient.HttpClient
+    const response = yield* client.execute(
+      HttpClientRequest.get(url).pipe(
+        HttpClientRequest.setUrlParam("id", id),
+        HttpClientRequest.bearerToken(apiKey),
+        HttpClientRequest.acceptJson
+      )
+    ).pipe(Effect.flatMap(HttpClientResponse.filterStatusOk))
+    return yield* body(response)
+  })
+
 /**
- * The floor: the GET written by hand on `@effect/platform`, with no Schema.
- * With `schema`, the body is decoded with `Models.GenerationResponse` too
- * (a diagnostic: what decoding adds to the floor).
+ * The plain floor: the GET written by hand on `@effect/platform`, with no
+ * Schema. With `schema`, the body is decoded with `Models.GenerationResponse`
+ * too (a diagnostic: what decoding adds to the floor).
  */
 const effectClient = (transport: Transport, schema = false): Make => async (origin) => {
-  const Effect = await import("effect/Effect")
-  const ManagedRuntime = await import("effect/ManagedRuntime")
-  const HttpClient = await import("@effect/platform/HttpClient")
-  const HttpClientRequest = await import("@effect/platform/HttpClientRequest")
-  const HttpClientResponse = await import("@effect/platform/HttpClientResponse")
+  const modules = await platformModules()
   const { Models } = await import("../src/index.js")
-  const runtime = ManagedRuntime.make(await transportLayer(transport))
-  const url = `${origin}/api/v1/generation`
+  const runtime = modules.ManagedRuntime.make(await transportLayer(transport))
   const body: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<unknown, unknown> = schema
-    ? HttpClientResponse.schemaBodyJson(Models.GenerationResponse)
+    ? modules.HttpClientResponse.schemaBodyJson(Models.GenerationResponse)
     : (response) => response.json
+  return runtimeClient(runtime, handWrittenGet(modules, `${origin}/api/v1/generation`, body), idOf)
+}
+
+/** Statuses worth another attempt: the SDK's own list (`core/Errors.ts`). */
+const transientStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504, 524, 529])
+
+/**
+ * The floor with the SDK's guarantees, as a careful user writes it by hand:
+ * the plain floor's GET, the body decoded with `Models.GenerationResponse`
+ * (the SDK decodes into the same model; with `schema: false`, `response.json`),
+ * each attempt bounded by a 30 s `Effect.timeoutFail`, transient failures
+ * (transport errors, the statuses above, the timeout) retried on the SDK's
+ * default backoff (exponential from 500 ms by 1.5, jittered, 5 retries), in
+ * one client span that captures no stack, as the SDK's does.
+ */
+const guardedClient = (transport: Transport, schema = true): Make => async (origin) => {
+  const modules = await platformModules()
+  const { Effect } = modules
+  const Data = await import("effect/Data")
+  const Schedule = await import("effect/Schedule")
+  const { Models } = await import("../src/index.js")
+  class AttemptTimeout extends Data.TaggedError("AttemptTimeout") {}
+  const runtime = modules.ManagedRuntime.make(await transportLayer(transport))
+  const body: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<unknown, unknown> = schema
+    ? modules.HttpClientResponse.schemaBodyJson(Models.GenerationResponse)
+    : (response) => response.json
+  const get = handWrittenGet(modules, `${origin}/api/v1/generation`, body)
+  const transient = (error: unknown): boolean =>
+    error instanceof AttemptTimeout ||
+    (modules.HttpClientError.isHttpClientError(error) &&
+      (error._tag === "RequestError"
+        ? error.reason === "Transport"
+        : error.reason === "StatusCode" && transientStatuses.has(error.response.status)))
+  const schedule = Schedule.jittered(Schedule.exponential("500 millis", 1.5))
   const getGeneration = (id: string) =>
-    Effect.gen(function*() {
-      const client = yield* HttpClient.HttpClient
-      const response = yield* client.execute(
-        HttpClientRequest.get(url).pipe(
-          HttpClientRequest.setUrlParam("id", id),
-          HttpClientRequest.bearerToken(apiKey),
-          HttpClientRequest.acceptJson
-        )
-      ).pipe(Effect.flatMap(HttpClientResponse.filterStatusOk))
-      return yield* body(response)
-    })
+    get(id).pipe(
+      Effect.timeoutFail({ duration: "30 seconds", onTimeout: () => new AttemptTimeout() }),
+      Effect.retry({ schedule, times: 5, while: transient }),
+      Effect.withSpan("getGeneration", {
+        kind: "client",
+        attributes: { "modelgates.generation.id": id },
+        captureStackTrace: false
+      })
+    )
   return runtimeClient(runtime, getGeneration, idOf)
 }
 
@@ -204,15 +217,16 @@ const sdkClient = (layer: (origin: string) => Promise<SdkLayer>, defaults = fals
 }
 
 export const clients: Record<string, Make> = {
-  "undici": undiciClient,
-  "fetch": fetchClient,
-  "official": officialClient,
+  ...transportClients,
   "effect-undici": effectClient("undici"),
   "effect-fetch": effectClient("fetch"),
+  "effect-undici-guarded": guardedClient("undici"),
+  "effect-fetch-guarded": guardedClient("fetch"),
   "sdk-undici": sdkClient((origin) => sdkLayer(origin, "undici"), true),
   "sdk-fetch": sdkClient((origin) => sdkLayer(origin, "fetch"), true),
   "sdk-undici-notimeout": sdkClient((origin) => sdkLayer(origin, "undici", { timeout: Infinity })),
   "effect-undici-schema": effectClient("undici", true),
+  "effect-undici-guarded-json": guardedClient("undici", false),
   "sdk-undici-nopropagation": sdkClient((origin) =>
     sdkLayer(origin, "undici", {}, (client, { Effect, HttpClient, Layer }) =>
       Layer.provide(
