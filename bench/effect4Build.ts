@@ -44,7 +44,8 @@ export const sdk4Entry = (dir: string): string | undefined => {
  * Resolves effect 4 for the children: `effect` and `@effect/*` from the
  * workspace (left external, at their absolute path, so they load from there
  * and not from the root's effect 3), `@modelgates/effect4` to its source
- * (bundled in) or to an empty module, and any other package external.
+ * (bundled in) or to an empty module, `./callDecoder.js` of `effect4/decode.ts`
+ * to the SDK's call decoder when there is one, and any other package external.
  */
 const effect4Resolution = (dir: string): esbuild.Plugin => ({
   name: "effect4-resolution",
@@ -55,6 +56,14 @@ const effect4Resolution = (dir: string): esbuild.Plugin => ({
       () => sdk === undefined ? { path: "@modelgates/effect4", namespace: "sdk4-missing" } : { path: sdk }
     )
     build.onLoad({ filter: /.*/, namespace: "sdk4-missing" }, () => ({ contents: "export {}", loader: "js" }))
+    const callDecoder = join(dir, "src", "internal", "decoder.ts")
+    build.onResolve(
+      { filter: /^\.\/callDecoder\.js$/ },
+      (args) =>
+        existsSync(callDecoder) && args.importer.endsWith(join("effect4", "decode.ts"))
+          ? { path: callDecoder }
+          : undefined
+    )
     build.onResolve({ filter: /^(effect|@effect\/[^/]+)(\/.*)?$/ }, async (args) => {
       if ((args.pluginData as { readonly inner?: boolean } | undefined)?.inner === true) return undefined
       const found = await build.resolve(args.path, { kind: args.kind, resolveDir: dir, pluginData: { inner: true } })

@@ -13,8 +13,10 @@
  *   `NodeHttpClient.layerUndici` (@effect/platform-node 4.1.5) /
  *   `FetchHttpClient.layer`.
  * - `effect4-undici-guarded`, `effect4-fetch-guarded`: the same with the SDK's
- *   guarantees, in effect 4's idioms: the body decoded with the effect4 SDK's
- *   `Models.GenerationResponse` (`HttpClientResponse.schemaBodyJson`), each
+ *   guarantees, in effect 4's idioms: the body decoded with a wire-keyed
+ *   `Schema.Struct` of the same fields (`wireSchema.ts`, through
+ *   `HttpClientResponse.schemaBodyJson`; the effect4 models' encoded side
+ *   has the camelCase names, so they cannot decode the wire), each
  *   attempt bounded by `Effect.timeoutOrElse` (30 s, failing with a timeout
  *   error), `Effect.retry` with an exponential, jittered `Schedule` on
  *   transient failures, in `Effect.withSpan(..., { kind: "client" })`.
@@ -28,8 +30,8 @@ import type * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import type * as Layer from "effect/Layer"
-import type * as Schema from "effect/Schema"
 import { apiKey, generationId, idOf, type Make, transportClients } from "../transportClients.js"
+import { GenerationResponseWire } from "./wireSchema.js"
 
 type Transport = "undici" | "fetch"
 
@@ -54,11 +56,10 @@ interface Sdk4 {
     readonly layer: (options: { readonly apiKey: string; readonly baseUrl: string }) => Layer.Layer<never, unknown>
   }
   readonly RetryPolicy: { readonly defaultPolicy: unknown }
-  readonly Models: { readonly GenerationResponse: Schema.Decoder<unknown> }
 }
 
 /** The effect4 SDK, or a failure naming what is missing. */
-export const loadSdk4 = async (...needs: ReadonlyArray<keyof Sdk4>): Promise<Sdk4> => {
+const loadSdk4 = async (...needs: ReadonlyArray<keyof Sdk4>): Promise<Sdk4> => {
   const sdk: Partial<Record<keyof Sdk4, unknown>> = await import("@modelgates/effect4")
   const missing = needs.filter((name) => sdk[name] === undefined)
   if (missing.length > 0) {
@@ -124,8 +125,8 @@ const transientStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503,
 
 /**
  * The floor with the SDK's guarantees on effect 4: the plain floor's GET, the
- * body decoded with the effect4 SDK's `Models.GenerationResponse` (with
- * `schema: false`, `response.json`), each attempt bounded by a 30 s
+ * body decoded with the wire struct (with `schema: false`, `response.json`),
+ * each attempt bounded by a 30 s
  * `Effect.timeoutOrElse`, transient failures (transport errors, the statuses
  * above, the timeout) retried on the SDK's default backoff, in one client
  * span that captures no stack, as the SDK's does.
@@ -135,10 +136,9 @@ const guardedClient = (transport: Transport, schema = true): Make => async (orig
   const { Effect, HttpClientError } = modules
   const Data = await import("effect/Data")
   const Schedule = await import("effect/Schedule")
-  const model = schema ? (await loadSdk4("Models")).Models.GenerationResponse : undefined
   class AttemptTimeout extends Data.TaggedError("AttemptTimeout") {}
   const body = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<unknown, unknown> =>
-    model === undefined ? response.json : modules.HttpClientResponse.schemaBodyJson(model)(response)
+    schema ? modules.HttpClientResponse.schemaBodyJson(GenerationResponseWire)(response) : response.json
   const get = handWrittenGet(modules, `${origin}/api/v1/generation`, body)
   const transient = (error: unknown): boolean =>
     error instanceof AttemptTimeout ||

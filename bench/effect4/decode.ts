@@ -1,10 +1,20 @@
 /**
- * Decode cost per body on effect 4 (issue 19), in its own process on Node 24:
- * the effect4 SDK's `Models.GenerationResponse` (`Schema.decodeUnknownResult`,
- * compiled once) against the official client's zod schema on the same parsed
- * object of `test/fixtures/generation.full.json`, alternating, as
- * `bench/decode.ts` does for the Effect 3 line; the same message shape, so
- * `run.ts` reports both alike.
+ * Decode cost per body on effect 4 (issue 19), in its own process on Node 24,
+ * on `test/fixtures/generation.full.json`, the decoders alternating as in
+ * `bench/decode.ts` (whose message shape this one sends, so `run.ts` reports
+ * both alike):
+ *
+ * - `sdk4 call decoder (text)`: the effect4 SDK's own decoder of a call's
+ *   body, `GenerationResponseFromJson` of its `src/internal/decoder.ts`
+ *   (JSON text to the models, `JSON.parse` included), when the workspace has
+ *   one (effect4Build.ts puts it in place of `./callDecoder.js`);
+ * - `official JSON.parse + zod (text)`: the same for the official client;
+ * - `effect4 wire struct decodeUnknownResult`: the guarded floor's
+ *   `Schema.Struct` of the wire (`wireSchema.ts`) on the parsed object;
+ * - `official zod .parse`: the official schema on the same object.
+ *
+ * The ratio compares the SDK's call decoder with `JSON.parse` + zod when there
+ * is one, else the wire struct with zod.
  */
 import { GenerationResponse$inboundSchema } from "@openrouter/sdk/models"
 import * as Result from "effect/Result"
@@ -12,21 +22,40 @@ import * as Schema from "effect/Schema"
 import { readFileSync } from "node:fs"
 import { performance } from "node:perf_hooks"
 import { runMain, send } from "../child.js"
-import { loadSdk4 } from "./clients.js"
+import * as CallDecoder from "./callDecoder.js"
+import { GenerationResponseWire } from "./wireSchema.js"
 
 const idOf = (value: { readonly data: { readonly id: string } }): string => value.data.id
+
+type Decoded = { readonly ok: true; readonly value: { readonly data: { readonly id: string } } } | {
+  readonly ok: false
+}
+const callDecoder: unknown = Reflect.get(CallDecoder, "GenerationResponseFromJson")
+
+const decodersOf = (text: string): Record<string, () => string> => {
+  const json: unknown = JSON.parse(text)
+  const decodeWire = Schema.decodeUnknownResult(GenerationResponseWire)
+  const decoders: Record<string, () => string> = {
+    "official JSON.parse + zod (text)": () => idOf(GenerationResponse$inboundSchema.parse(JSON.parse(text))),
+    "effect4 wire struct decodeUnknownResult": () => idOf(Result.getOrThrow(decodeWire(json))),
+    "official zod .parse": () => idOf(GenerationResponse$inboundSchema.parse(json))
+  }
+  if (typeof callDecoder === "function") {
+    decoders["sdk4 call decoder (text)"] = () => {
+      const decoded = (callDecoder as (text: string) => Decoded)(text)
+      if (!decoded.ok) throw new Error("the effect4 call decoder refused the fixture")
+      return idOf(decoded.value)
+    }
+  }
+  return decoders
+}
 
 const main = async () => {
   const [fixture, roundsArg = "40", budgetArg = "25"] = process.argv.slice(2)
   if (fixture === undefined) throw new Error("usage: decode.mjs <fixture.json> [rounds] [msPerDecoder]")
-  const json: unknown = JSON.parse(readFileSync(fixture, "utf8"))
-  const expectedId = idOf(json as { data: { id: string } })
-  const { Models } = await loadSdk4("Models")
-  const decode = Schema.decodeUnknownResult(Models.GenerationResponse)
-  const decoders: Record<string, () => string> = {
-    "sdk4 Schema.decodeUnknownResult": () => idOf(Result.getOrThrow(decode(json)) as { data: { id: string } }),
-    "official zod .parse": () => idOf(GenerationResponse$inboundSchema.parse(json))
-  }
+  const text = readFileSync(fixture, "utf8")
+  const expectedId = idOf(JSON.parse(text) as { data: { id: string } })
+  const decoders = decodersOf(text)
   const names = Object.keys(decoders)
   const samples: Record<string, Array<number>> = {}
   const measure = (name: string, ms: number, record: boolean): void => {
@@ -45,7 +74,9 @@ const main = async () => {
   }
   const median = (values: Array<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
   const microsPerBody = Object.fromEntries(names.map((name) => [name, median(samples[name])]))
-  const [ours, zod] = names
+  const [ours, zod] = "sdk4 call decoder (text)" in decoders
+    ? ["sdk4 call decoder (text)", "official JSON.parse + zod (text)"]
+    : ["effect4 wire struct decodeUnknownResult", "official zod .parse"]
   await send({
     ok: true,
     microsPerBody,
