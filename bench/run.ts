@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the whole benchmark, in about six minutes on a 2-core
+ * `npm run bench`: the whole benchmark, in about seven minutes on a 2-core
  * machine. See bench/README.md for the method; docs/benchmarks.md holds the
  * latest results.
  *
@@ -39,7 +39,9 @@
  *                       /tmp), usable as `@name` in --clients; its decode and
  *                       bundle size are measured too.
  *   --pairs N           pairs of windows in the paired runs (default 8)
- *   --skip what,…       any of throughput, paired, effect4, leak, bulk, decode, bundle
+ *   --skip what,…       any of throughput, paired, effect4, leak, bulk, decode, bundle;
+ *                       effect3 skips the Effect 3 line's throughput and pairs
+ *                       (`--skip effect3,leak,bulk,decode,bundle`: the Effect 4 rows alone)
  *   --effect4 DIR       the effect4 workspace whose node_modules and source
  *                       the Effect 4 rows use (default effect4/)
  *   --node24 PATH       the Node 24 they run on (default
@@ -1015,8 +1017,9 @@ const main = async () => {
   const variants = [...new Set(clientNames.map((client) => variantOf(client).variant))]
   const server = await startServer(childScript("server", variants[0] ?? ""))
   try {
-    if (!skip.has("throughput")) throughput = await runThroughput(server.port, effect3Line())
-    if (!skip.has("paired")) pairedRun = await runPaired(server.port, effect3Line())
+    const effect3 = !skip.has("effect3")
+    if (effect3 && !skip.has("throughput")) throughput = await runThroughput(server.port, effect3Line())
+    if (effect3 && !skip.has("paired")) pairedRun = await runPaired(server.port, effect3Line())
     if (!skip.has("effect4")) effect4Run = await runEffect4(server.port)
     if (!skip.has("leak")) leakRun = await runLeak(server.port)
     if (!skip.has("bulk")) bulkRun = await runBulk(server.port)
