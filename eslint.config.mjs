@@ -77,7 +77,14 @@ export default tseslint.config(
     }
   },
   {
-    files: ["examples/**/*.ts", "bin/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts"],
+    files: [
+      "examples/**/*.ts",
+      "bin/**/*.ts",
+      "scripts/**/*.ts",
+      "bench/**/*.ts",
+      "simulator/src/Cli.ts",
+      "simulator/scripts/**/*.ts"
+    ],
     rules: { "no-console": "off" }
   }
 )

@@ -5,5 +5,5 @@
 import { register } from "tsx/esm/api"
 
 register()
-const { main } = await import("../src/internal/simulator/cli.ts")
+const { main } = await import("../src/Cli.ts")
 main(process.argv.slice(2))
