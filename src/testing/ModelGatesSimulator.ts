@@ -25,8 +25,10 @@
  * - A generation added during a run answers 404 until its `readyAfter` has
  *   passed, counted from when it was added.
  *
- * Every success and error body is encoded with the SDK's own models, so the
- * simulator and the SDK cannot drift apart.
+ * The simulator is `@modelgates/simulator`'s engine (plain TypeScript, usable
+ * from any client); this module is its Effect adapter. Its bodies are built
+ * from the same wire field tables as the SDK's models, so the two cannot
+ * drift apart.
  *
  * @example
  * ```ts
@@ -78,15 +80,16 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as Engine from "@modelgates/simulator/Engine"
 import type * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
-import * as engine from "../internal/simulator/engine.js"
 import * as inMemory from "../internal/simulator/inMemory.js"
-import type * as Models from "../Models.js"
+import * as Models from "../Models.js"
 
 // -----------------------------------------------------------------------------
 // options
@@ -99,7 +102,7 @@ import type * as Models from "../Models.js"
  * @since 0.1.0
  * @category constants
  */
-export const defaultApiKey: string = engine.defaultApiKey
+export const defaultApiKey: string = Engine.defaultApiKey
 
 /**
  * An API key the simulator accepts. Admin keys may read stored content;
@@ -303,7 +306,15 @@ export const errorResponse = (
   } = {}
 ): Fault =>
   respond(status, {
-    body: engine.errorEnvelope(status, options.message, options.metadata, options.userId),
+    body: new Models.ErrorResponse({
+      error: new Models.ErrorResponseData({
+        code: status,
+        message: options.message ?? Engine.defaultMessage(status),
+        metadata: options.metadata ?? null
+      }),
+      userId: options.userId ?? null,
+      modelgatesMetadata: null
+    }),
     headers: options.headers,
     delivery: options.delivery
   })
@@ -320,7 +331,7 @@ export const edgePage = (
   options: { readonly headers?: Readonly<Record<string, string>> | undefined; readonly delivery?: Delivery } = {}
 ): Fault =>
   respond(status, {
-    body: engine.edgePageHtml(status),
+    body: Engine.edgePageHtml(status),
     headers: { "content-type": "text/html; charset=UTF-8", ...options.headers },
     delivery: options.delivery
   })
@@ -485,8 +496,11 @@ export class ModelGatesSimulator extends Context.Tag("@modelgates/effect/testing
  */
 export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | ModelGatesSimulator> =>
   Layer.effectContext(
-    Effect.map(engine.make(options), (simulator) =>
-      Context.make(ModelGatesSimulator, simulator.control).pipe(
+    Effect.map(Clock.currentTimeMillis, (startedAt) => {
+      // The engine is told the Clock's time at every call; its own clock only dates the generation just finished.
+      const simulator = Engine.make({ ...inMemory.engineOptions(options), now: () => startedAt })
+      return Context.make(ModelGatesSimulator, inMemory.makeService(simulator, Clock.currentTimeMillis)).pipe(
         Context.add(HttpClient.HttpClient, inMemory.makeClient(simulator))
-      ))
+      )
+    })
   )

@@ -31,11 +31,11 @@
  *
  * @since 0.1.0
  */
+import * as SimulatorServer from "@modelgates/simulator/Server"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
-import * as engine from "../internal/simulator/engine.js"
-import * as server from "../internal/simulator/server.js"
+import * as inMemory from "../internal/simulator/inMemory.js"
 import type * as ModelGatesSimulator from "./ModelGatesSimulator.js"
 
 /**
@@ -95,13 +95,22 @@ export interface Server {
 export const serve: (options?: ServeOptions) => Effect.Effect<Server, ServeError, Scope.Scope> = Effect.fn(
   "ModelGatesSimulatorServer.serve"
 )(function*(options: ServeOptions = {}) {
-  const simulator = yield* engine.make(options)
-  const listening = yield* server.listen(simulator, { host: options.host ?? "127.0.0.1", port: options.port ?? 0 })
-    .pipe(Effect.mapError((failure) => new ServeError(failure)))
+  const server = yield* Effect.acquireRelease(
+    Effect.tryPromise({
+      try: () => SimulatorServer.serve({ ...inMemory.engineOptions(options), host: options.host, port: options.port }),
+      catch: (error) =>
+        new ServeError({
+          message: error instanceof Error ? error.message : String(error),
+          cause: error instanceof SimulatorServer.ServeError ? error.cause : error
+        })
+    }),
+    (server) => Effect.promise(server.close)
+  )
   return {
-    url: `${listening.origin}${simulator.basePath}`,
-    host: listening.address,
-    port: listening.port,
-    simulator: simulator.control
+    url: server.url,
+    host: server.host,
+    port: server.port,
+    // Over HTTP, requests arrive on the system's time: the control uses the same clock.
+    simulator: inMemory.makeService(server.simulator, Effect.succeed(undefined))
   }
 })

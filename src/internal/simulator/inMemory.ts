@@ -1,16 +1,176 @@
 /**
- * The in-memory transport: an `HttpClient` whose every request is answered by
- * the simulator, on the caller's fiber, so `TestClock` drives every wait.
+ * The Effect side of `@modelgates/simulator`'s engine: options and faults
+ * turned into the engine's (wire JSON, durations in milliseconds), the
+ * engine's generations decoded into the SDK's models, the control service,
+ * and an in-memory `HttpClient` whose every request the engine answers on the
+ * caller's fiber, so `TestClock` drives every wait.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Engine from "@modelgates/simulator/Engine"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as Models from "../../Models.js"
 import type * as ModelGatesSimulator from "../../testing/ModelGatesSimulator.js"
-import * as engine from "./engine.js"
+
+// -----------------------------------------------------------------------------
+// to the engine
+// -----------------------------------------------------------------------------
+
+/** A duration as the engine reads it: milliseconds, with their unit. */
+const millis = (input: Duration.DurationInput): string => `${Duration.toMillis(Duration.decode(input))}ms`
+
+const keyOf = (entry: string | Redacted.Redacted<string> | ModelGatesSimulator.KeyOptions): Engine.KeyOptions => {
+  const given = typeof entry === "string" || Redacted.isRedacted(entry) ? { key: entry } : entry
+  return {
+    key: typeof given.key === "string" ? given.key : Redacted.value(given.key),
+    admin: given.admin,
+    userId: given.userId
+  }
+}
+
+/** The engine's options for the SDK's. */
+export const engineOptions = (options: ModelGatesSimulator.Options): Engine.Options => ({
+  seed: options.seed,
+  generations: options.generations,
+  keys: options.keys?.map(keyOf),
+  readyAfter: millis(options.readyAfter ?? "2 seconds"),
+  rateLimit: options.rateLimit === undefined
+    ? undefined
+    : { requests: options.rateLimit.requests, window: millis(options.rateLimit.window) },
+  basePath: options.basePath
+})
+
+const encodeBody = (body: ModelGatesSimulator.Body): Engine.Body => {
+  if (typeof body === "string" || body instanceof Uint8Array) return body
+  if (body instanceof Models.ErrorResponse) return { json: Schema.encodeSync(Models.ErrorResponse)(body) }
+  if (body instanceof Models.GenerationResponse) return { json: Schema.encodeSync(Models.GenerationResponse)(body) }
+  return { json: Schema.encodeSync(Models.GenerationContentResponse)(body) }
+}
+
+const engineDelivery = (delivery: ModelGatesSimulator.Delivery): Engine.Delivery => ({
+  delay: delivery.delay === undefined ? undefined : millis(delivery.delay),
+  pause: delivery.pause === undefined
+    ? undefined
+    : { afterBytes: delivery.pause.afterBytes, duration: millis(delivery.pause.duration) },
+  stallAfter: delivery.stallAfter,
+  truncateAfter: delivery.truncateAfter
+})
+
+const engineFault = (fault: ModelGatesSimulator.Fault): Engine.Fault => {
+  switch (fault._tag) {
+    case "Respond":
+      return { ...fault, body: encodeBody(fault.body), delivery: engineDelivery(fault.delivery) }
+    case "Deliver":
+      return { _tag: "Deliver", delivery: engineDelivery(fault.delivery) }
+    case "Drop":
+      return { _tag: "Drop", delay: fault.delay === undefined ? undefined : millis(fault.delay) }
+  }
+}
+
+const encodeContent = (content: Models.GenerationContentData | null): Engine.WireObject | null =>
+  content === null ? null : Schema.encodeSync(Models.GenerationContentData)(content)
+
+const engineAddOptions = (options: ModelGatesSimulator.AddOptions): Engine.AddOptions => {
+  const overrides = options.data
+  return {
+    id: options.id,
+    label: options.label,
+    // Overrides in the SDK's field names, applied to the generated metadata and encoded back to the wire.
+    data: overrides === undefined ? undefined : (generated) =>
+      Schema.encodeSync(Models.GenerationData)(
+        new Models.GenerationData({ ...Schema.decodeUnknownSync(Models.GenerationData)(generated), ...overrides })
+      ),
+    content: options.content === undefined ? undefined : encodeContent(options.content),
+    readyAfter: options.readyAfter === undefined ? undefined : millis(options.readyAfter)
+  }
+}
+
+const invalidStorm = (message: string) => new Cause.IllegalArgumentException(`ModelGatesSimulator.storm: ${message}`)
+
+const stormDuration = (name: string, input: Duration.DurationInput | undefined) =>
+  input === undefined ? Effect.succeed(undefined) : Option.match(Duration.decodeUnknown(input), {
+    onNone: () => Effect.fail(invalidStorm(`cannot read ${name} ${JSON.stringify(String(input))} as a duration`)),
+    onSome: (duration) => Effect.succeed(`${Duration.toMillis(duration)}ms`)
+  })
+
+const engineStorm = (options: ModelGatesSimulator.StormOptions) =>
+  Effect.gen(function*() {
+    const retryAfter = yield* stormDuration("retryAfter", options.retryAfter)
+    const duration = yield* stormDuration("duration", options.duration)
+    return { ...options, retryAfter, duration } satisfies Engine.StormOptions
+  })
+
+// -----------------------------------------------------------------------------
+// the control service
+// -----------------------------------------------------------------------------
+
+const decodeData = Schema.decodeUnknown(Models.GenerationData)
+const decodeContent = Schema.decodeUnknown(Schema.NullOr(Models.GenerationContentData))
+
+/**
+ * The control of an engine, as the SDK's service. `now` is the time the
+ * engine is told for each call: the `Clock`'s in memory, `undefined` (the
+ * engine's own clock) for a server that answers on the system's time.
+ */
+export const makeService = (
+  simulator: Engine.Simulator,
+  now: Effect.Effect<number | undefined>
+): ModelGatesSimulator.Service => {
+  // The engine's entries do not change once stored: each is decoded once.
+  const decoded = new WeakMap<Engine.StoredGeneration, ModelGatesSimulator.StoredGeneration>()
+  const toStored = (stored: Engine.StoredGeneration) =>
+    Effect.suspend(() => {
+      const known = decoded.get(stored)
+      if (known !== undefined) return Effect.succeed(known)
+      return Effect.map(
+        Effect.all({ data: decodeData(stored.data), content: decodeContent(stored.content) }),
+        ({ content, data }) => {
+          const generation = { id: stored.id, label: stored.label, data, content, readyAt: stored.readyAt }
+          decoded.set(stored, generation)
+          return generation
+        }
+      ).pipe(Effect.orDie)
+    })
+  return {
+    add: (options = {}) =>
+      now.pipe(
+        Effect.flatMap((at) => Effect.sync(() => simulator.add(engineAddOptions(options), at))),
+        Effect.flatMap(toStored),
+        Effect.withSpan("ModelGatesSimulator.add")
+      ),
+    remove: (id) => Effect.sync(() => simulator.remove(id)),
+    generations: Effect.suspend(() => Effect.forEach(simulator.generations(), toStored)),
+    ids: Effect.sync(() => simulator.ids()),
+    script: (target, ...faults) => Effect.sync(() => simulator.script(target, ...faults.map(engineFault))),
+    storm: (options) =>
+      Effect.flatMap(Effect.zip(engineStorm(options), now), ([storm, at]) =>
+        Effect.try({
+          try: () => simulator.storm(storm, at),
+          catch: (error) => invalidStorm(error instanceof Error ? error.message : String(error))
+        })),
+    calm: Effect.sync(() => simulator.calm()),
+    requests: Effect.sync(() => simulator.requests()),
+    clearRequests: Effect.sync(() => simulator.clearRequests())
+  }
+}
+
+// -----------------------------------------------------------------------------
+// the in-memory transport
+// -----------------------------------------------------------------------------
+
+/** The body was cut off on purpose. */
+class BodyCutOff extends Schema.TaggedError<BodyCutOff>()("BodyCutOff", {
+  message: Schema.String
+}) {}
 
 /** The client gave up on the response (its fiber was interrupted). */
 class ClientAborted extends Schema.TaggedError<ClientAborted>()("ClientAborted", {
@@ -28,21 +188,49 @@ const abortedBy = (signal: AbortSignal): Effect.Effect<never, ClientAborted> =>
     return Effect.sync(() => signal.removeEventListener("abort", onAbort))
   })
 
-const outcomeOf = (exit: Exit.Exit<unknown, engine.BodyCutOff | ClientAborted>): ModelGatesSimulator.Outcome =>
+const outcomeOf = (exit: Exit.Exit<unknown, BodyCutOff | ClientAborted>): Engine.Outcome =>
   Exit.match(exit, {
     onSuccess: () => "complete",
     onFailure: (cause) => cause._tag === "Fail" && cause.error._tag === "BodyCutOff" ? "truncated" : "aborted"
   })
 
-/** An `HttpClient` that the simulator answers, whatever the request's origin. */
-export const makeClient = (simulator: engine.Simulator): HttpClient.HttpClient =>
+/** The body as the engine's plan says: chunks, pauses on the `Clock`, and how it ends. */
+const bodyStream = (reply: Engine.Respond): Stream.Stream<Uint8Array, BodyCutOff> => {
+  const plan = Engine.bodyPlan(reply)
+  const sent = Stream.fromIterable(plan.parts).pipe(
+    Stream.mapEffect((part) =>
+      typeof part === "number"
+        ? Effect.as(Effect.sleep(Duration.millis(part)), Option.none())
+        : Effect.succeedSome(part)
+    ),
+    Stream.filterMap((part) => part)
+  )
+  switch (plan.end) {
+    case "complete":
+      return sent
+    case "stall":
+      return Stream.concat(sent, Stream.never)
+    case "truncate":
+      return Stream.concat(
+        sent,
+        Stream.fail(new BodyCutOff({ message: `body cut off after ${reply.timing.truncateAfter} bytes` }))
+      )
+  }
+}
+
+/** An `HttpClient` that the engine answers, whatever the request's origin, on the `Clock`'s time. */
+export const makeClient = (simulator: Engine.Simulator): HttpClient.HttpClient =>
   HttpClient.make((request, url, signal) =>
     Effect.gen(function*() {
-      const { reply, seq } = yield* simulator.handle({ method: request.method, url, headers: request.headers })
+      const at = yield* Clock.currentTimeMillis
+      const { reply, seq } = yield* Effect.sync(() =>
+        simulator.handle({ method: request.method, url, headers: request.headers }, at)
+      )
+      const settle = (outcome: Engine.Outcome) => Effect.sync(() => simulator.settle(seq, outcome))
       const delay = reply._tag === "Drop" ? reply.delay : reply.timing.delay
-      yield* Effect.onInterrupt(Effect.sleep(delay), () => simulator.settle(seq, "aborted"))
+      yield* Effect.onInterrupt(Effect.sleep(Duration.millis(delay)), () => settle("aborted"))
       if (reply._tag === "Drop") {
-        yield* simulator.settle(seq, "dropped")
+        yield* settle("dropped")
         return yield* new HttpClientError.RequestError({
           request,
           reason: "Transport",
@@ -50,12 +238,12 @@ export const makeClient = (simulator: engine.Simulator): HttpClient.HttpClient =
         })
       }
       if (nullBodyStatuses.has(reply.status)) {
-        yield* simulator.settle(seq, "complete")
+        yield* settle("complete")
         return HttpClientResponse.fromWeb(request, new Response(null, { status: reply.status, headers: reply.headers }))
       }
-      const body = yield* engine.bodyStream(reply).pipe(
+      const body = yield* bodyStream(reply).pipe(
         Stream.interruptWhen(abortedBy(signal)),
-        Stream.ensuringWith((exit) => simulator.settle(seq, outcomeOf(exit))),
+        Stream.ensuringWith((exit) => settle(outcomeOf(exit))),
         Stream.toReadableStreamEffect()
       )
       return HttpClientResponse.fromWeb(request, new Response(body, { status: reply.status, headers: reply.headers }))
