@@ -18,6 +18,7 @@ import * as fs from "node:fs"
 import { createRequire } from "node:module"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { describing, type Description } from "./package-manifest.js"
 import { packageReadme } from "./package-readme.js"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
@@ -66,15 +67,7 @@ const publicModules = (): Array<readonly [subpath: string, module: string]> => {
     .sort(([a], [b]) => (a === "." ? -1 : b === "." ? 1 : a.localeCompare(b)))
 }
 
-interface Manifest {
-  readonly name: string
-  readonly version: string
-  readonly description?: string
-  readonly license?: string
-  readonly keywords?: ReadonlyArray<string>
-  readonly repository?: unknown
-  readonly homepage?: string
-  readonly bugs?: unknown
+interface Manifest extends Description {
   readonly engines?: Record<string, string>
   readonly peerDependencies?: Record<string, string>
   readonly peerDependenciesMeta?: unknown
@@ -120,14 +113,7 @@ const main = async () => {
   const bin = buildBin(manifest)
 
   const published = {
-    name: manifest.name,
-    version: manifest.version,
-    description: manifest.description,
-    license: manifest.license,
-    keywords: manifest.keywords,
-    repository: manifest.repository,
-    homepage: manifest.homepage,
-    bugs: manifest.bugs,
+    ...describing(manifest),
     type: "module",
     sideEffects: false,
     engines: manifest.engines,
@@ -137,7 +123,7 @@ const main = async () => {
     exports,
     typesVersions,
     bin,
-    dependencies: manifest.dependencies,
+    dependencies: publishedDependencies(manifest),
     peerDependencies: manifest.peerDependencies,
     peerDependenciesMeta: manifest.peerDependenciesMeta
   }
@@ -156,6 +142,28 @@ const main = async () => {
   }
   console.log(`build: dist/ with ${modules.length} public modules: ${modules.map(([subpath]) => subpath).join(", ")}`)
   console.log(`build: dist/README.md and ${guides.length} guides in dist/docs`)
+}
+
+/**
+ * The dependencies as users install them. The simulator is a workspace of
+ * this repository (`simulator/`): the SDK names the very version beside it,
+ * exactly, and nothing may point at a path.
+ */
+const publishedDependencies = (manifest: Manifest): Record<string, string> | undefined => {
+  const simulator: Manifest = JSON.parse(fs.readFileSync(path.join(root, "simulator", "package.json"), "utf8"))
+  const dependencies = manifest.dependencies
+  if (dependencies?.[simulator.name] !== simulator.version) {
+    throw new Error(
+      `build: ${manifest.name} depends on ${simulator.name}@${dependencies?.[simulator.name]}, ` +
+        `not on the workspace's ${simulator.version}`
+    )
+  }
+  for (const [name, range] of Object.entries(dependencies)) {
+    if (/^(file|link|workspace):/.test(range)) {
+      throw new Error(`build: dependency ${name} is ${range}, which users cannot install`)
+    }
+  }
+  return dependencies
 }
 
 /** The Markdown files under a folder, relative to it, with `/`: the guides shipped in dist/docs. */

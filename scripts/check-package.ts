@@ -1,14 +1,15 @@
 /**
  * Checks the package as users get it, from the packed tarball:
  *
- * 1. builds dist/ (scripts/build.ts) and packs it with `npm pack`;
+ * 1. builds dist/ (scripts/build.ts) and packs it with `npm pack`, and packs
+ *    the simulator it depends on (`@modelgates/simulator`, simulator/dist);
  * 2. checks the tarball holds only what users need: the ESM and CommonJS
  *    builds with their declarations, package.json, README.md, LICENSE, the
  *    compiled bin, the guides in docs/; no sources, tests, fixtures or source
  *    maps; and that the README speaks to users (no `npm ci`, no `npm run`) and
  *    every relative link of the shipped Markdown resolves inside the tarball;
  * 3. runs publint (strict) and @arethetypeswrong/cli on the tarball;
- * 4. installs the tarball, with the pinned peers, into a fresh project in a
+ * 4. installs the tarball, with the simulator's and the pinned peers, into a fresh project in a
  *    temporary folder, offline from the npm cache (falling back to the
  *    registry when the cache lacks something), and there imports it from ESM
  *    and requires it from CommonJS (both run a call through the in-memory
@@ -29,6 +30,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { deadLinks } from "./markdown-links.js"
+import { exportTargets } from "./package-manifest.js"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const dist = path.join(root, "dist")
@@ -80,25 +82,20 @@ interface Manifest {
   readonly devDependencies_?: unknown
 }
 
-/** Every file an `exports` target names. */
-const exportTargets = (target: unknown): Array<string> =>
-  typeof target === "string"
-    ? [target]
-    : target !== null && typeof target === "object"
-    ? Object.values(target).flatMap(exportTargets)
-    : []
-
 const allowed =
   /^(package\.json|README\.md|LICENSE|cjs\/package\.json|(esm|cjs)\/.+\.(js|d\.ts)|bin\/[^/]+\.js|docs\/.+\.md)$/
 
 const main = () => {
   let tarball = ""
+  // The SDK depends on @modelgates/simulator, which is not on the registry before its first release.
+  let simulatorTarball = ""
   // The files in the tarball, as npm pack lists them.
   let tarballFiles: ReadonlyArray<string> = []
   let manifest: Manifest | undefined
 
   step("build", () => {
     run(process.execPath, ["--import", "tsx", path.join(root, "scripts", "build.ts")])
+    run(process.execPath, ["--import", "tsx", path.join(root, "simulator", "scripts", "build.ts")])
   })
 
   step("pack", () => {
@@ -107,6 +104,12 @@ const main = () => {
     const output = run(npm, ["pack", "--json", "--pack-destination", packDir], { cwd: dist, capture: true })
     const [packed]: ReadonlyArray<PackResult> = JSON.parse(output)
     tarball = path.join(packDir, packed.filename)
+    const simulatorOutput = run(npm, ["pack", "--json", "--pack-destination", packDir], {
+      cwd: path.join(root, "simulator", "dist"),
+      capture: true
+    })
+    const [simulatorPacked]: ReadonlyArray<PackResult> = JSON.parse(simulatorOutput)
+    simulatorTarball = path.join(packDir, simulatorPacked.filename)
     const files = packed.files.map((file) => file.path).sort()
     tarballFiles = files
     console.log(`${path.relative(root, tarball)}: ${files.length} files`)
@@ -201,7 +204,7 @@ const main = () => {
     )
     write("tsconfig.bundler.json", tsconfig({ module: "preserve", moduleResolution: "bundler" }, ["program.ts"]))
 
-    const args = ["install", "--no-audit", "--no-fund", "--no-package-lock", tarball, ...pinned]
+    const args = ["install", "--no-audit", "--no-fund", "--no-package-lock", simulatorTarball, tarball, ...pinned]
     try {
       run(npm, [...args, "--offline"], { cwd: project })
     } catch (error) {

@@ -17,21 +17,14 @@ import * as esbuild from "esbuild"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { describing, type Description } from "../../scripts/package-manifest.js"
 import { packageReadme } from "../../scripts/package-readme.js"
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const root = path.resolve(cli, "..")
 const dist = path.join(cli, "dist")
 
-interface Manifest {
-  readonly name: string
-  readonly version: string
-  readonly description?: string
-  readonly license?: string
-  readonly keywords?: ReadonlyArray<string>
-  readonly repository?: unknown
-  readonly homepage?: string
-  readonly bugs?: unknown
+interface Manifest extends Description {
   readonly engines?: Record<string, string>
   readonly dependencies?: Record<string, string>
 }
@@ -101,14 +94,7 @@ const main = async () => {
   fs.chmodSync(bin, 0o755)
 
   writeJson(path.join(dist, "package.json"), {
-    name: manifest.name,
-    version: manifest.version,
-    description: manifest.description,
-    license: manifest.license,
-    keywords: manifest.keywords,
-    repository: manifest.repository,
-    homepage: manifest.homepage,
-    bugs: manifest.bugs,
+    ...describing(manifest),
     type: "module",
     engines: manifest.engines,
     bin: { modelgates: "./bin/modelgates.js" },

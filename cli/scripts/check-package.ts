@@ -3,15 +3,16 @@
  * Checks the CLI as users get it, from packed tarballs, as
  * scripts/check-package.ts checks the SDK:
  *
- * 1. builds the SDK (scripts/build.ts) and the CLI (cli/scripts/build.ts),
- *    and packs both with `npm pack`;
+ * 1. builds the SDK (scripts/build.ts), the simulator it depends on
+ *    (simulator/scripts/build.ts) and the CLI (cli/scripts/build.ts),
+ *    and packs them with `npm pack`;
  * 2. checks the CLI's tarball holds only what users need (package.json,
  *    README.md, LICENSE, the compiled bin) and that its package.json names
  *    the SDK by version, with no scripts or devDependencies, and that its
  *    README speaks to users (no clone-only text) with no link outside it;
  * 3. runs publint (strict) on it. @arethetypeswrong/cli does not apply: the
  *    package has no entry point to import, only a bin, so no types;
- * 4. installs both tarballs into a fresh project in a temporary folder,
+ * 4. installs the tarballs into a fresh project in a temporary folder,
  *    offline from the npm cache (falling back to the registry when the cache
  *    lacks something), and there runs `modelgates --help`, a report over the
  *    bundled simulator as JSON and as HTML (the chart library found where npm
@@ -88,11 +89,16 @@ const allowed = new Set(["package.json", "README.md", "LICENSE", "bin/modelgates
 
 const main = () => {
   let sdkTarball = ""
+  // The SDK depends on @modelgates/simulator, packed here too until it is on the registry.
+  let simulatorTarball = ""
   let cliTarball = ""
   let cliFiles: ReadonlyArray<string> = []
 
   step("build the SDK and the CLI", () => {
     run(process.execPath, ["--import", "tsx", path.join(root, "scripts", "build.ts")], { stdio: "inherit" })
+    run(process.execPath, ["--import", "tsx", path.join(root, "simulator", "scripts", "build.ts")], {
+      stdio: "inherit"
+    })
     run(process.execPath, ["--import", "tsx", path.join(cli, "scripts", "build.ts")], { stdio: "inherit" })
   })
 
@@ -100,6 +106,7 @@ const main = () => {
     fs.rmSync(packDir, { recursive: true, force: true })
     fs.mkdirSync(packDir, { recursive: true })
     sdkTarball = path.join(packDir, pack(path.join(root, "dist")).filename)
+    simulatorTarball = path.join(packDir, pack(path.join(root, "simulator", "dist")).filename)
     const packed = pack(path.join(cli, "dist"))
     cliTarball = path.join(packDir, packed.filename)
     const files = packed.files.map((file) => file.path).sort()
@@ -154,12 +161,12 @@ const main = () => {
   // A user's environment, without this machine's MODELGATES_* variables.
   const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? project }
 
-  step(`install both tarballs into ${project}`, () => {
+  step(`install the tarballs into ${project}`, () => {
     fs.writeFileSync(
       path.join(project, "package.json"),
       JSON.stringify({ name: "modelgates-cli-smoke", version: "0.0.0", private: true }, null, 2) + "\n"
     )
-    const args = ["install", "--no-audit", "--no-fund", "--no-package-lock", sdkTarball, cliTarball]
+    const args = ["install", "--no-audit", "--no-fund", "--no-package-lock", simulatorTarball, sdkTarball, cliTarball]
     try {
       run(npm, [...args, "--offline"], { cwd: project, stdio: "inherit" })
     } catch (error) {
