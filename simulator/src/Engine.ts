@@ -458,7 +458,7 @@ export class Simulator {
   readonly basePath: string
   readonly seed: number
   readonly readyAfter: number
-  readonly keys: ReadonlyArray<Key>
+  private readonly keys: ReadonlyArray<Key>
   readonly rateLimit: { readonly requests: number; readonly window: number } | undefined
   private readonly clock: () => number
   private readonly store = new Map<string, StoredGeneration>()
@@ -533,8 +533,15 @@ export class Simulator {
     return [...this.store.keys()]
   }
 
-  /** Queues faults for the target, to be consumed one per request, in order. */
+  /**
+   * Queues faults for the target, to be consumed one per request, in order.
+   * Throws a `RangeError` for a duration it cannot read, rather than fail the request later.
+   */
   script(target: Target, ...faults: ReadonlyArray<Fault>): void {
+    for (const fault of faults) {
+      if (fault._tag === "Drop") millisOf("delay", fault.delay ?? 0)
+      else timingOf(fault.delivery)
+    }
     if ("id" in target) enqueue(this.byId, target.id, faults)
     else enqueue(this.byPath, target.path, faults)
   }

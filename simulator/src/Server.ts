@@ -117,12 +117,12 @@ const deliver = async (exchange: Exchange, reply: Engine.Reply): Promise<Engine.
 }
 
 const answer = async (simulator: Engine.Simulator, origin: string, exchange: Exchange) => {
-  const { reply, seq } = simulator.handle({
-    method: exchange.request.method ?? "GET",
-    url: new URL(`${origin}${exchange.request.url ?? "/"}`),
-    headers: headersOf(exchange.request)
-  })
   try {
+    const { reply, seq } = simulator.handle({
+      method: exchange.request.method ?? "GET",
+      url: new URL(`${origin}${exchange.request.url ?? "/"}`),
+      headers: headersOf(exchange.request)
+    })
     simulator.settle(seq, await deliver(exchange, reply))
   } catch (defect) {
     // A reply Node refuses to write (a header value it rejects, say) must not leave the client waiting.

@@ -102,6 +102,9 @@ describe("Engine: requests", () => {
     simulator.script({ id }, Engine.errorResponse(500), Engine.edgePage(524))
     const statuses = [1, 2, 3, 4].map(() => get(simulator, `/api/v1/generation?id=${id}`, t0).status)
     expect(statuses).toEqual([500, 524, 502, 200])
+    expect(() => simulator.script({ id }, Engine.deliver({ delay: "soon" }))).toThrow(
+      "cannot read delay \"soon\" as a duration"
+    )
   })
 
   it("answers a storm's share of requests at the same places for the same seed", () => {
