@@ -1,5 +1,6 @@
 import * as fs from "node:fs"
 import { describe, expect, it } from "vitest"
+import { parseRetryAfter } from "../../core/RetryAfter.js"
 import * as Engine from "../src/Engine.js"
 
 const t0 = Date.UTC(2027, 0, 1)
@@ -118,6 +119,8 @@ describe("Engine: requests", () => {
     const limited = first.filter((answer) => answer.status === 429)
     expect(limited.length).toBeGreaterThan(0)
     expect(limited[0].headers).toMatchObject({ "retry-after": "2", "retry-after-ms": "1500" })
+    // What a client reads of it, by the domain core's rule.
+    expect(parseRetryAfter((name) => limited[0].headers[name], t0)).toBe(1500)
     expect(first[40].status).toBe(200)
     expect(places(5).map((answer) => answer.status)).toEqual(first.map((answer) => answer.status))
     expect(places(6).map((answer) => answer.status)).not.toEqual(first.map((answer) => answer.status))
