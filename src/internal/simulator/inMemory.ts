@@ -147,16 +147,20 @@ export const makeService = (
         Effect.flatMap(toStored),
         Effect.withSpan("ModelGatesSimulator.add")
       ),
-    remove: (id) => Effect.sync(() => simulator.remove(id)),
+    remove: (id) => Effect.withSpan(Effect.sync(() => simulator.remove(id)), "ModelGatesSimulator.remove"),
     generations: Effect.suspend(() => Effect.forEach(simulator.generations(), toStored)),
     ids: Effect.sync(() => simulator.ids()),
-    script: (target, ...faults) => Effect.sync(() => simulator.script(target, ...faults.map(engineFault))),
+    script: (target, ...faults) =>
+      Effect.withSpan(
+        Effect.sync(() => simulator.script(target, ...faults.map(engineFault))),
+        "ModelGatesSimulator.script"
+      ),
     storm: (options) =>
       Effect.flatMap(Effect.zip(engineStorm(options), now), ([storm, at]) =>
         Effect.try({
           try: () => simulator.storm(storm, at),
           catch: (error) => invalidStorm(error instanceof Error ? error.message : String(error))
-        })),
+        })).pipe(Effect.withSpan("ModelGatesSimulator.storm")),
     calm: Effect.sync(() => simulator.calm()),
     requests: Effect.sync(() => simulator.requests()),
     clearRequests: Effect.sync(() => simulator.clearRequests())
