@@ -115,3 +115,17 @@ export const format = ({ digits, scale }: ExactSum): string => {
   const point = text.length - scale
   return `${negative ? "-" : ""}${text.slice(0, point)}.${text.slice(point)}`
 }
+
+/** The exact sum of two exact sums, normalised. */
+export const add = (a: ExactSum, b: ExactSum): ExactSum => {
+  const scale = Math.max(a.scale, b.scale)
+  return normalize(a.digits * powerOfTen(scale - a.scale) + b.digits * powerOfTen(scale - b.scale), scale)
+}
+
+/** `-1`, `0` or `1` as `a` is less than, equal to or greater than `b`. */
+export const compare = (a: ExactSum, b: ExactSum): -1 | 0 | 1 => {
+  const scale = Math.max(a.scale, b.scale)
+  const x = a.digits * powerOfTen(scale - a.scale)
+  const y = b.digits * powerOfTen(scale - b.scale)
+  return x < y ? -1 : x > y ? 1 : 0
+}

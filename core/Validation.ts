@@ -3,6 +3,7 @@
  * of the headers it writes. Each check answers the first problem as a sentence,
  * or `undefined`.
  */
+import { describeCall } from "./Errors.js"
 
 /** The longest id accepted: a real one is about 40 characters. */
 export const maxIdLength = 1000
@@ -30,6 +31,43 @@ export const headerValueProblem = (value: string): string | undefined => {
     const code = value.charCodeAt(i)
     if ((code < 0x20 && code !== 0x09) || code === 0x7f) return `${codePoint(code)} at index ${i}`
     if (code > 0xff) return `${codePoint(code)} at index ${i}, outside ISO-8859-1`
+  }
+  return undefined
+}
+
+/** A problem with a call's input: the offending field and the whole message. */
+export interface RequestProblem {
+  readonly field: string
+  readonly message: string
+}
+
+/** The attribution headers a call may bring, by the name of its option. */
+export const perCallHeaders = ["httpReferer", "appTitle", "appCategories"] as const
+
+/**
+ * The first problem with a call's id and attribution headers, or `undefined`.
+ * The message names the call (`Generations.getGeneration("gen-1")`).
+ */
+export const requestProblem = (
+  operation: string,
+  input: {
+    readonly id: string
+    readonly httpReferer?: string | undefined
+    readonly appTitle?: string | undefined
+    readonly appCategories?: string | undefined
+  }
+): RequestProblem | undefined => {
+  const problem = idProblem(input.id)
+  if (problem !== undefined) return { field: "id", message: `${operation}: ${problem}` }
+  for (const field of perCallHeaders) {
+    const value = input[field]
+    const found = value === undefined ? undefined : headerValueProblem(value)
+    if (found !== undefined) {
+      return {
+        field,
+        message: `${describeCall(operation, input.id)}: ${field} contains a character a header cannot carry (${found})`
+      }
+    }
   }
   return undefined
 }

@@ -38,7 +38,9 @@ import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as Stream from "effect/Stream"
 import * as Take from "effect/Take"
+import * as Errors from "../core/Errors.js"
 import * as Operations from "../core/Operations.js"
+import * as Telemetry from "../core/Telemetry.js"
 import * as client from "./internal/client.js"
 import * as ModelGatesConfig from "./ModelGatesConfig.js"
 import * as ModelGatesError from "./ModelGatesError.js"
@@ -66,16 +68,7 @@ export interface CallOptions extends client.CallOptions {}
 const getGenerationOperation = client.makeOperation(
   Operations.getGeneration,
   Models.GenerationResponse,
-  ({ data }) => {
-    const attributes: Record<string, unknown> = {
-      "modelgates.generation.model": data.model,
-      "modelgates.generation.total_cost": data.totalCost
-    }
-    if (data.providerName !== null) attributes["modelgates.generation.provider"] = data.providerName
-    if (data.tokensPrompt !== null) attributes["modelgates.generation.tokens_prompt"] = data.tokensPrompt
-    if (data.tokensCompletion !== null) attributes["modelgates.generation.tokens_completion"] = data.tokensCompletion
-    return attributes
-  }
+  Telemetry.generationAttributes
 )
 
 const listGenerationContentOperation = client.makeOperation(
@@ -210,9 +203,7 @@ export const waitForGeneration: (
       id: request.id,
       attempts,
       elapsed,
-      message: `Generations.waitForGeneration(${JSON.stringify(request.id)}): still not found after ${attempts} ${
-        attempts === 1 ? "lookup" : "lookups"
-      } in ${Duration.format(elapsed)}`
+      message: Errors.notReadyMessage(request.id, attempts, Duration.format(elapsed))
     })
   })
   // The last poll starts at the deadline: a longer wait is cut to end there, and none follows it.

@@ -31,7 +31,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { headerValueProblem } from "./internal/validation.js"
+import * as CoreConfig from "../core/Config.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 
 /**
@@ -40,7 +40,7 @@ import * as RetryPolicy from "./RetryPolicy.js"
  * @since 0.1.0
  * @category constants
  */
-export const defaultBaseUrl = "https://modelgates.ai/api/v1"
+export const defaultBaseUrl: string = CoreConfig.defaultBaseUrl
 
 /**
  * The resolved configuration. Build it with {@link make}, {@link layer} or
@@ -136,62 +136,31 @@ export interface Options {
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
-// Each check answers with the valid value or what is wrong with it, in words
-// that do not repeat the option's name: the ConfigError's path says which
-// option (or which environment variable) it was, once.
+// The checks are the core's (core/Config.ts), as `Either`s: the ConfigError's
+// path says which option (or which environment variable) it was, once.
 
-const isLoopback = (hostname: string): boolean =>
-  hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname)
+const toEither = <A>(checked: CoreConfig.Checked<A>): Either.Either<A, string> =>
+  checked.ok ? Either.right(checked.value) : Either.left(checked.problem)
 
-const checkBaseUrl = (input: string): Either.Either<URL, string> => {
-  let url: URL
-  try {
-    url = new URL(input)
-  } catch {
-    return Either.left(`must be an absolute http(s) URL, got ${JSON.stringify(input)}`)
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return Either.left(`must use https (or http on loopback), got ${url.protocol}`)
-  }
-  if (url.username !== "" || url.password !== "") {
-    return Either.left("must not carry credentials; give the API key as apiKey")
-  }
-  if (url.search !== "" || url.hash !== "") {
-    return Either.left("must not have a query or a fragment")
-  }
-  return Either.right(url)
-}
+const checkBaseUrl = (input: string): Either.Either<URL, string> => toEither(CoreConfig.checkBaseUrl(input))
 
 const checkSecure = (url: URL, allowInsecureHttp: boolean): Either.Either<string, string> =>
-  url.protocol === "http:" && !allowInsecureHttp && !isLoopback(url.hostname)
-    ? Either.left(
-      `${url.origin} is plain http on a host that is not loopback: the API key would travel in clear text. ` +
-        "Use https, or set allowInsecureHttp: true if you really mean it"
-    )
-    : Either.right(url.origin + url.pathname.replace(/\/+$/, ""))
+  toEither(CoreConfig.checkSecure(url, allowInsecureHttp))
 
-const checkHeaderValue = (value: string | undefined): Either.Either<string | undefined, string> => {
-  const found = value === undefined ? undefined : headerValueProblem(value)
-  return found === undefined
-    ? Either.right(value)
-    : Either.left(`contains a character an HTTP header cannot carry (${found})`)
-}
+const checkHeaderValue = (value: string | undefined): Either.Either<string | undefined, string> =>
+  toEither(CoreConfig.checkHeaderValue(value))
 
 const checkApiKey = (apiKey: string | Redacted.Redacted<string>): Either.Either<Redacted.Redacted<string>, string> => {
   const redacted = typeof apiKey === "string" ? Redacted.make(apiKey) : apiKey
-  const key = Redacted.value(redacted)
-  if (key.trim() === "") return Either.left("is empty")
-  if (headerValueProblem(key) !== undefined || /\s/.test(key)) {
-    return Either.left("contains whitespace or a control character; check how it was read")
-  }
-  return Either.right(redacted)
+  const problem = CoreConfig.apiKeyProblem(Redacted.value(redacted))
+  return problem === undefined ? Either.right(redacted) : Either.left(problem)
 }
 
 const checkTimeout = (input: Duration.DurationInput | undefined): Either.Either<Duration.Duration, string> => {
   const timeout = Duration.decodeUnknown(input ?? "30 seconds")
   return Option.isSome(timeout) && Duration.greaterThan(timeout.value, Duration.zero)
     ? Either.right(timeout.value)
-    : Either.left("must be a positive duration")
+    : Either.left(CoreConfig.timeoutProblem)
 }
 
 const orFail = <A>(option: string, result: Either.Either<A, string>): Effect.Effect<A, ConfigError.ConfigError> =>

@@ -31,13 +31,12 @@
 import * as BigDecimal from "effect/BigDecimal"
 import type * as Chunk from "effect/Chunk"
 import * as DateTime from "effect/DateTime"
-import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Sink from "effect/Sink"
 import * as ExactDecimal from "../core/Decimal.js"
-import { Quantiles } from "../core/Quantiles.js"
+import * as CoreUsage from "../core/Usage.js"
 import type * as Models from "./Models.js"
 
 // -----------------------------------------------------------------------------
@@ -50,12 +49,6 @@ import type * as Models from "./Models.js"
 const formatPlain = (decimal: BigDecimal.BigDecimal): string => {
   const { scale, value } = BigDecimal.normalize(decimal)
   return ExactDecimal.format({ digits: value, scale })
-}
-
-/** An exact sum as a `BigDecimal`. */
-const exact = (sum: ExactDecimal.DecimalSum): BigDecimal.BigDecimal => {
-  const { digits, scale } = sum.done()
-  return BigDecimal.make(digits, scale)
 }
 
 const Decimal = Schema.transformOrFail(Schema.String, Schema.BigDecimalFromSelf, {
@@ -205,178 +198,71 @@ export class Report extends Schema.Class<Report>("@modelgates/effect/UsageReport
 // accumulator
 // -----------------------------------------------------------------------------
 
-class CostState {
-  readonly total = new ExactDecimal.DecimalSum()
-  missing = 0
-  add(value: number | null): void {
-    if (value === null) this.missing++
-    else this.total.add(ExactDecimal.decimalOf(value))
-  }
-  done(): CostTotal {
-    return new CostTotal({ total: exact(this.total), missing: this.missing })
-  }
-}
+// The sums, groups and percentiles are the core's (core/Usage.ts), shared
+// with the Effect 4 line; here they become this line's classes.
 
-class TokenState {
-  total = 0
-  missing = 0
-  add(value: number | null): void {
-    if (value === null) this.missing++
-    else this.total += value
-  }
-  done(): TokenTotal {
-    return new TokenTotal({ total: this.total, missing: this.missing })
-  }
-}
+const bigDecimal = ({ digits, scale }: ExactDecimal.ExactSum): BigDecimal.BigDecimal => BigDecimal.make(digits, scale)
 
-class GroupState {
-  count = 0
-  readonly totalCost = new ExactDecimal.DecimalSum()
-  readonly tokensPrompt = new TokenState()
-  readonly tokensCompletion = new TokenState()
-}
+const costTotal = (total: CoreUsage.CostTotal): CostTotal =>
+  new CostTotal({ total: bigDecimal(total.total), missing: total.missing })
 
-class Breakdown<K> {
-  private readonly groups = new Map<K, GroupState>()
-  constructor(private readonly label: (key: K) => string | null) {}
+const tokenTotal = (total: CoreUsage.TokenTotal): TokenTotal => new TokenTotal(total)
 
-  add(key: K, cost: ExactDecimal.Decimal, row: Models.GenerationData): void {
-    let group = this.groups.get(key)
-    if (group === undefined) {
-      group = new GroupState()
-      this.groups.set(key, group)
-    }
-    group.count++
-    group.totalCost.add(cost)
-    group.tokensPrompt.add(row.tokensPrompt)
-    group.tokensCompletion.add(row.tokensCompletion)
-  }
+const percentiles = (summary: CoreUsage.Percentiles): Percentiles =>
+  new Percentiles({
+    count: summary.count,
+    exact: summary.exact,
+    p50: Option.fromNullable(summary.p50),
+    p90: Option.fromNullable(summary.p90),
+    p99: Option.fromNullable(summary.p99)
+  })
 
-  done(): ReadonlyArray<Group> {
-    return Array.from(this.groups, ([key, group]) =>
-      new Group({
-        key: this.label(key),
-        count: group.count,
-        totalCost: exact(group.totalCost),
-        tokensPrompt: group.tokensPrompt.done(),
-        tokensCompletion: group.tokensCompletion.done()
-      })).sort(byCostThenKey)
-  }
-}
-
-const byCostThenKey = (a: Group, b: Group): number => {
-  const cost = BigDecimal.Order(b.totalCost, a.totalCost)
-  if (cost !== 0) return cost
-  if (a.key === b.key) return 0
-  if (a.key === null) return 1
-  if (b.key === null) return -1
-  return a.key < b.key ? -1 : 1
-}
-
-const millisPerDay = 86_400_000
-const quantiles = [0.5, 0.9, 0.99]
-
-const percentilesOf = (state: Quantiles): Percentiles => {
-  const { count, exact, values } = state.summarize(quantiles)
-  const at = (index: number) => Option.fromNullable(values[index])
-  return new Percentiles({ count, exact, p50: at(0), p90: at(1), p99: at(2) })
-}
-
-// One mutable accumulator behind both `summarize` and `sink`, so the two
-// cannot disagree; each run gets its own.
-class Accumulator {
-  private count = 0
-  private readonly totalCost = new ExactDecimal.DecimalSum()
-  private readonly usage = new ExactDecimal.DecimalSum()
-  private readonly upstreamInferenceCost = new CostState()
-  private readonly byokUpstreamInferenceCost = new CostState()
-  private readonly cacheDiscount = new CostState()
-  private readonly prompt = new TokenState()
-  private readonly completion = new TokenState()
-  private readonly nativePrompt = new TokenState()
-  private readonly nativeCompletion = new TokenState()
-  private readonly reasoning = new TokenState()
-  private readonly cached = new TokenState()
-  private readonly latency = new Quantiles()
-  private readonly generationTime = new Quantiles()
-  private cancelled = 0
-  private streamed = 0
-  private byok = 0
-  private first: DateTime.Utc | undefined = undefined
-  private last: DateTime.Utc | undefined = undefined
-  private readonly byModel = new Breakdown<string>(identity)
-  private readonly byProvider = new Breakdown<string | null>(identity)
-  private readonly byApp = new Breakdown<number | null>((app) => app === null ? null : String(app))
-  private readonly byUser = new Breakdown<string | null>(identity)
-  private readonly byDay = new Breakdown<number>((day) =>
-    DateTime.formatIsoDateUtc(DateTime.unsafeMake(day * millisPerDay))
+const groups = (groups: ReadonlyArray<CoreUsage.Group>): ReadonlyArray<Group> =>
+  groups.map((group) =>
+    new Group({
+      key: group.key,
+      count: group.count,
+      totalCost: bigDecimal(group.totalCost),
+      tokensPrompt: tokenTotal(group.tokensPrompt),
+      tokensCompletion: tokenTotal(group.tokensCompletion)
+    })
   )
 
-  add(row: Models.GenerationData): void {
-    this.count++
-    const cost = ExactDecimal.decimalOf(row.totalCost)
-    this.totalCost.add(cost)
-    this.usage.add(row.usage === row.totalCost ? cost : ExactDecimal.decimalOf(row.usage))
-    this.upstreamInferenceCost.add(row.upstreamInferenceCost)
-    if (row.isByok) {
-      this.byok++
-      this.byokUpstreamInferenceCost.add(row.upstreamInferenceCost)
-    }
-    this.cacheDiscount.add(row.cacheDiscount)
-    this.prompt.add(row.tokensPrompt)
-    this.completion.add(row.tokensCompletion)
-    this.nativePrompt.add(row.nativeTokensPrompt)
-    this.nativeCompletion.add(row.nativeTokensCompletion)
-    this.reasoning.add(row.nativeTokensReasoning)
-    this.cached.add(row.nativeTokensCached)
-    if (row.latency !== null) this.latency.add(row.latency)
-    if (row.generationTime !== null) this.generationTime.add(row.generationTime)
-    if (row.cancelled === true) this.cancelled++
-    if (row.streamed === true) this.streamed++
-    const millis = DateTime.toEpochMillis(row.createdAt)
-    if (this.first === undefined || millis < DateTime.toEpochMillis(this.first)) this.first = row.createdAt
-    if (this.last === undefined || millis > DateTime.toEpochMillis(this.last)) this.last = row.createdAt
-    this.byModel.add(row.model, cost, row)
-    this.byProvider.add(row.providerName, cost, row)
-    this.byApp.add(row.appId, cost, row)
-    this.byUser.add(row.externalUser, cost, row)
-    this.byDay.add(Math.floor(millis / millisPerDay), cost, row)
-  }
+const toReport = (summary: CoreUsage.Summary<Models.GenerationData>): Report =>
+  new Report({
+    count: summary.count,
+    totalCost: bigDecimal(summary.totalCost),
+    usage: bigDecimal(summary.usage),
+    upstreamInferenceCost: costTotal(summary.upstreamInferenceCost),
+    byokUpstreamInferenceCost: costTotal(summary.byokUpstreamInferenceCost),
+    spend: bigDecimal(summary.spend),
+    cacheDiscount: costTotal(summary.cacheDiscount),
+    tokens: new Tokens({
+      prompt: tokenTotal(summary.tokens.prompt),
+      completion: tokenTotal(summary.tokens.completion),
+      nativePrompt: tokenTotal(summary.tokens.nativePrompt),
+      nativeCompletion: tokenTotal(summary.tokens.nativeCompletion),
+      reasoning: tokenTotal(summary.tokens.reasoning),
+      cached: tokenTotal(summary.tokens.cached)
+    }),
+    latency: percentiles(summary.latency),
+    generationTime: percentiles(summary.generationTime),
+    cancelled: summary.cancelled,
+    streamed: summary.streamed,
+    byok: summary.byok,
+    firstCreatedAt: Option.fromNullable(summary.first?.createdAt),
+    lastCreatedAt: Option.fromNullable(summary.last?.createdAt),
+    byModel: groups(summary.byModel),
+    byProvider: groups(summary.byProvider),
+    byApp: groups(summary.byApp),
+    byUser: groups(summary.byUser),
+    byDay: groups(summary.byDay)
+  })
 
-  done(): Report {
-    const totalCost = exact(this.totalCost)
-    const byokUpstreamInferenceCost = this.byokUpstreamInferenceCost.done()
-    return new Report({
-      count: this.count,
-      totalCost,
-      usage: exact(this.usage),
-      upstreamInferenceCost: this.upstreamInferenceCost.done(),
-      byokUpstreamInferenceCost,
-      spend: BigDecimal.normalize(BigDecimal.sum(totalCost, byokUpstreamInferenceCost.total)),
-      cacheDiscount: this.cacheDiscount.done(),
-      tokens: new Tokens({
-        prompt: this.prompt.done(),
-        completion: this.completion.done(),
-        nativePrompt: this.nativePrompt.done(),
-        nativeCompletion: this.nativeCompletion.done(),
-        reasoning: this.reasoning.done(),
-        cached: this.cached.done()
-      }),
-      latency: percentilesOf(this.latency),
-      generationTime: percentilesOf(this.generationTime),
-      cancelled: this.cancelled,
-      streamed: this.streamed,
-      byok: this.byok,
-      firstCreatedAt: Option.fromNullable(this.first),
-      lastCreatedAt: Option.fromNullable(this.last),
-      byModel: this.byModel.done(),
-      byProvider: this.byProvider.done(),
-      byApp: this.byApp.done(),
-      byUser: this.byUser.done(),
-      byDay: this.byDay.done()
-    })
-  }
-}
+// One accumulator behind both `summarize` and `sink`, so the two cannot
+// disagree; each run gets its own.
+const makeAccumulator = () =>
+  new CoreUsage.Accumulator<Models.GenerationData>((row) => DateTime.toEpochMillis(row.createdAt))
 
 // -----------------------------------------------------------------------------
 // reports
@@ -401,9 +287,9 @@ class Accumulator {
  * @category reports
  */
 export const summarize = (generations: Iterable<Models.GenerationData>): Report => {
-  const accumulator = new Accumulator()
+  const accumulator = makeAccumulator()
   for (const generation of generations) accumulator.add(generation)
-  return accumulator.done()
+  return toReport(accumulator.done())
 }
 
 /**
@@ -424,11 +310,11 @@ export const summarize = (generations: Iterable<Models.GenerationData>): Report 
  * @category reports
  */
 export const sink: Sink.Sink<Report, Models.GenerationData> = Sink.suspend(() =>
-  Sink.foldLeftChunks(new Accumulator(), (accumulator, chunk: Chunk.Chunk<Models.GenerationData>) => {
+  Sink.foldLeftChunks(makeAccumulator(), (accumulator, chunk: Chunk.Chunk<Models.GenerationData>) => {
     for (const generation of chunk) accumulator.add(generation)
     return accumulator
   })
-).pipe(Sink.map((accumulator) => accumulator.done()))
+).pipe(Sink.map((accumulator) => toReport(accumulator.done())))
 
 /**
  * A report as plain JSON: decimals as strings in plain notation (`"0.20455459"`),

@@ -11,20 +11,21 @@ import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
+import * as Names from "../../core/Telemetry.js"
 
-const requests = Metric.counter("modelgates.client.requests", {
-  description: "ModelGates SDK calls, by operation and outcome (ok or the error's tag)",
+const requests = Metric.counter(Names.metrics.requests.name, {
+  description: Names.metrics.requests.description,
   incremental: true
 })
 
 const duration = Metric.histogram(
-  "modelgates.client.duration",
-  MetricBoundaries.exponential({ start: 1, factor: 2, count: 18 }),
-  "ModelGates SDK call duration in milliseconds, retries included, by operation"
+  Names.metrics.duration.name,
+  MetricBoundaries.exponential(Names.metrics.duration.boundaries),
+  Names.metrics.duration.description
 )
 
-const retries = Metric.counter("modelgates.client.retries", {
-  description: "ModelGates SDK retries (attempts after the first), by operation",
+const retries = Metric.counter(Names.metrics.retries.name, {
+  description: Names.metrics.retries.description,
   incremental: true
 })
 
@@ -42,8 +43,8 @@ const metricsOf = (operation: string): OperationMetrics => {
   if (metrics === undefined) {
     metrics = {
       requests: new Map(),
-      duration: Metric.tagged(duration, "operation", operation),
-      retries: Metric.tagged(retries, "operation", operation)
+      duration: Metric.tagged(duration, Names.metricAttributes.operation, operation),
+      retries: Metric.tagged(retries, Names.metricAttributes.operation, operation)
     }
     byOperation.set(operation, metrics)
   }
@@ -53,7 +54,10 @@ const metricsOf = (operation: string): OperationMetrics => {
 const requestsOf = (metrics: OperationMetrics, operation: string, outcome: string): Metric.Metric.Counter<number> => {
   let counter = metrics.requests.get(outcome)
   if (counter === undefined) {
-    counter = requests.pipe(Metric.tagged("operation", operation), Metric.tagged("outcome", outcome))
+    counter = requests.pipe(
+      Metric.tagged(Names.metricAttributes.operation, operation),
+      Metric.tagged(Names.metricAttributes.outcome, outcome)
+    )
     metrics.requests.set(outcome, counter)
   }
   return counter
@@ -67,7 +71,7 @@ const requestsOf = (metrics: OperationMetrics, operation: string, outcome: strin
 const outcomeOf = (cause: Cause.Cause<{ readonly _tag: string }>): string | undefined => {
   const failure = Cause.failureOption(cause)
   if (Option.isSome(failure)) return failure.value._tag
-  return Cause.isDie(cause) ? "Defect" : undefined
+  return Cause.isDie(cause) ? Names.defectOutcome : undefined
 }
 
 /** What a call's attempts saw. */
@@ -89,16 +93,16 @@ export const record = <A>(
   exit: Exit.Exit<A, { readonly _tag: string }>,
   describe: (value: A) => Record<string, unknown>
 ): Effect.Effect<void> => {
-  const outcome = Exit.isSuccess(exit) ? "ok" : outcomeOf(exit.cause)
+  const outcome = Exit.isSuccess(exit) ? Names.okOutcome : outcomeOf(exit.cause)
   if (outcome === undefined) return Effect.void
   if (Exit.isSuccess(exit)) {
     const described = describe(exit.value)
     for (const key in described) span.attribute(key, described[key])
   } else {
-    span.attribute("modelgates.error.tag", outcome)
+    span.attribute(Names.spanAttributes.errorTag, outcome)
   }
-  if (call.status !== undefined) span.attribute("http.response.status_code", call.status)
-  span.attribute("modelgates.attempts", call.attempts)
+  if (call.status !== undefined) span.attribute(Names.spanAttributes.status, call.status)
+  span.attribute(Names.spanAttributes.attempts, call.attempts)
   const metrics = metricsOf(call.operation)
   return Effect.flatMap(Clock.currentTimeMillis, (now) => {
     const counted = Metric.increment(requestsOf(metrics, call.operation, outcome))
