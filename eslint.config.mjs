@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint"
 
 export default tseslint.config(
   {
-    ignores: ["**/dist/**", "**/build/**", "**/coverage/**", "**/node_modules/**", "**/*.md"]
+    ignores: ["**/dist/**", "**/build/**", "**/coverage/**", "**/node_modules/**", "**/*.md", "effect4/**"]
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
