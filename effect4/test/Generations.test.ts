@@ -60,7 +60,9 @@ describe("Generations", () => {
     it.effect("sends GET {baseUrl}/generation/content?id=… and decodes the content", () =>
       Effect.gen(function*() {
         const http = replies(json(200, fixture("content.messages.json")))
-        const response = yield* Generations.listGenerationContent({ id }).pipe(Effect.provide([http.layer, testConfig()]))
+        const response = yield* Generations.listGenerationContent({ id }).pipe(
+          Effect.provide([http.layer, testConfig()])
+        )
         expect(http.sent[0].url).toBe("https://api.test/api/v1/generation/content")
         assert.instanceOf(response, Models.GenerationContentResponse)
         assert.instanceOf(response.data.input, Models.GenerationContentMessages)
@@ -139,7 +141,9 @@ describe("Generations", () => {
   it.effect("the key appears in no error and no Cause.pretty", () =>
     Effect.gen(function*() {
       const http = replies(json(401, fixture("error.401.json")))
-      const exit = yield* Effect.exit(Generations.getGeneration({ id }).pipe(Effect.provide([http.layer, testConfig()])))
+      const exit = yield* Effect.exit(
+        Generations.getGeneration({ id }).pipe(Effect.provide([http.layer, testConfig()]))
+      )
       assert.isTrue(Exit.isFailure(exit))
       if (Exit.isFailure(exit)) {
         expect(Cause.pretty(exit.cause)).not.toContain(testKey)
@@ -150,7 +154,10 @@ describe("Generations", () => {
   it.effect("operations require exactly ModelGatesConfig | HttpClient", () =>
     Effect.gen(function*() {
       const program = Generations.getGeneration({ id })
-      const provided = Effect.provide(program, Layer.mergeAll(replies(json(200, fixture("generation.full.json"))).layer, testConfig()))
+      const provided = Effect.provide(
+        program,
+        Layer.mergeAll(replies(json(200, fixture("generation.full.json"))).layer, testConfig())
+      )
       const response = yield* provided
       expect(response.data.id).toBeTypeOf("string")
     }))

@@ -20,7 +20,8 @@ const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 export const fixture = (name: string): string => fs.readFileSync(path.join(fixtures, name), "utf8")
 
 /** Every fixture's file name. */
-export const fixtureNames = (): ReadonlyArray<string> => fs.readdirSync(fixtures).filter((name) => !name.endsWith("openapi.json"))
+export const fixtureNames = (): ReadonlyArray<string> =>
+  fs.readdirSync(fixtures).filter((name) => !name.endsWith("openapi.json"))
 
 /** One scripted answer: a response, or a transport failure. */
 export type Reply =
@@ -45,7 +46,10 @@ export const mockClient = (next: (request: HttpClientRequest.HttpClientRequest, 
     if ("fail" in reply) {
       return Effect.fail(
         new HttpClientError.HttpClientError({
-          reason: new HttpClientError.TransportError({ request, cause: reply.cause ?? new Error("connect ECONNREFUSED") })
+          reason: new HttpClientError.TransportError({
+            request,
+            cause: reply.cause ?? new Error("connect ECONNREFUSED")
+          })
         })
       )
     }
@@ -73,4 +77,9 @@ export const testKey = "sk-mg-v1-test-key-that-must-never-leak"
 
 /** A config for tests: the test key, no retries unless asked for. */
 export const testConfig = (options: Partial<ModelGatesConfig.Options> = {}) =>
-  ModelGatesConfig.layer({ apiKey: testKey, baseUrl: "https://api.test/api/v1", retryPolicy: RetryPolicy.none, ...options })
+  ModelGatesConfig.layer({
+    apiKey: testKey,
+    baseUrl: "https://api.test/api/v1",
+    retryPolicy: RetryPolicy.none,
+    ...options
+  })
