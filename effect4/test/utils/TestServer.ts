@@ -8,7 +8,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as http from "node:http"
-import type { AddressInfo } from "node:net"
+import type { AddressInfo, Socket } from "node:net"
 
 /** What the server does with one request. */
 export type Behaviour =
@@ -72,7 +72,7 @@ export const layerNodeHttp: Layer.Layer<TestServer> = Layer.effect(
   Effect.gen(function*() {
     let behave: (request: Received, index: number) => Behaviour = () => ({ status: 404, body: "{}" })
     const received: Array<Received> = []
-    const sockets = new Set<import("node:net").Socket>()
+    const sockets = new Set<Socket>()
     const listeners = new Set<() => void>()
     const changed = () => listeners.forEach((listener) => listener())
     const server = http.createServer((request, response) => {
