@@ -2,6 +2,7 @@
  * An in-memory `HttpClient` that answers from a script, and records what was
  * sent: the tests of the call path without a socket.
  */
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
@@ -38,6 +39,8 @@ export const json = (status: number, body: string, headers: Record<string, strin
 /** A client answering each request with `next(request, index)`; `sent` records the requests. */
 export const mockClient = (next: (request: HttpClientRequest.HttpClientRequest, index: number) => Reply) => {
   const sent: Array<HttpClientRequest.HttpClientRequest> = []
+  // When each request was sent, by the Clock (the TestClock in tests).
+  const sentAt: Array<number> = []
   const answer = (request: HttpClientRequest.HttpClientRequest, reply: Reply): Effect.Effect<
     HttpClientResponse.HttpClientResponse,
     HttpClientError.HttpClientError
@@ -61,12 +64,13 @@ export const mockClient = (next: (request: HttpClientRequest.HttpClientRequest, 
     )
   }
   const client = HttpClient.make((request) =>
-    Effect.suspend(() => {
+    Effect.flatMap(Clock.currentTimeMillis, (now) => {
       sent.push(request)
+      sentAt.push(now)
       return answer(request, next(request, sent.length - 1))
     })
   )
-  return { client, sent, layer: Layer.succeed(HttpClient.HttpClient, client) }
+  return { client, sent, sentAt, layer: Layer.succeed(HttpClient.HttpClient, client) }
 }
 
 /** Answers the replies in turn, the last one again and again. */

@@ -1,0 +1,465 @@
+/**
+ * waitForGeneration and getGenerations, in memory and under TestClock: every
+ * wait is checked exactly, nothing sleeps for real.
+ */
+import { assert, describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
+import { TestClock } from "effect/testing"
+import { Generations, ModelGatesConfig, ModelGatesError, RetryPolicy } from "../src/index.js"
+import { fixture, testKey as secretKey } from "./utils/MockHttp.js"
+import { runWithTestClock } from "./utils/TestTime.js"
+
+const fixtureJson = (name: string): Record<string, unknown> => JSON.parse(fixture(name))
+
+/** The defect a failed exit died with, if any. */
+const defectOf = <A, E>(exit: Exit.Exit<A, E>): unknown =>
+  Exit.isFailure(exit) ? exit.cause.reasons.find(Cause.isDieReason)?.defect : undefined
+
+/** The error a failed exit failed with, if any. */
+const failureOf = <A, E>(exit: Exit.Exit<A, E>): E | undefined =>
+  Exit.isFailure(exit) ? exit.cause.reasons.find(Cause.isFailReason)?.error : undefined
+
+const generationBody = (id: string): string => {
+  const body = fixtureJson("generation.full.json")
+  return JSON.stringify({ ...body, data: { ...(body.data as object), id } })
+}
+
+const envelope = (status: number, message: string) => JSON.stringify({ error: { code: status, message } })
+
+interface Answer {
+  readonly status: number
+  readonly body: string
+  readonly headers?: Record<string, string>
+  readonly delay?: Duration.Input
+}
+
+interface Arrival {
+  readonly id: string
+  readonly at: number
+}
+
+/**
+ * A server in memory: `answer(id, n)` for the n-th request of that id. It
+ * records arrival times and the most requests it ever had in flight at once.
+ */
+const makeServer = (answer: (id: string, n: number) => Answer) =>
+  Effect.sync(() => {
+    const arrivals: Array<Arrival> = []
+    const perId = new Map<string, number>()
+    let inFlight = 0
+    let maxInFlight = 0
+    const client = HttpClient.make((request, url) =>
+      Effect.gen(function*() {
+        const id = url.searchParams.get("id") ?? ""
+        const n = perId.get(id) ?? 0
+        perId.set(id, n + 1)
+        arrivals.push({ id, at: yield* Clock.currentTimeMillis })
+        inFlight++
+        maxInFlight = Math.max(maxInFlight, inFlight)
+        const reply = answer(id, n)
+        yield* Effect.sleep(reply.delay ?? "10 millis").pipe(Effect.ensuring(Effect.sync(() => inFlight--)))
+        return HttpClientResponse.fromWeb(
+          request,
+          new Response(reply.body, {
+            status: reply.status,
+            headers: { "content-type": "application/json", ...reply.headers }
+          })
+        )
+      })
+    )
+    const layer = Layer.merge(
+      Layer.succeed(HttpClient.HttpClient, client),
+      ModelGatesConfig.layer({ apiKey: secretKey, retryPolicy: RetryPolicy.backoff({ jitter: false }) })
+    )
+    return { layer, arrivals, perId, maxInFlight: () => maxInFlight }
+  })
+
+// How many elements Stream.fromIterable reads from an iterable at once.
+const chunkSize = 4096
+
+/** Lets the in-memory responses (real promises) settle before the clock moves. */
+const settle = Effect.gen(function*() {
+  for (let i = 0; i < 5; i++) yield* Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+})
+
+const found = (id: string): Answer => ({ status: 200, body: generationBody(id) })
+const notFound: Answer = { status: 404, body: envelope(404, "Generation not found") }
+
+describe("Generations.waitForGeneration", () => {
+  it.effect("polls a 404 on the default schedule: 250 ms, ×1.5, at most 2 s a wait", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer((id, n) => n < 9 ? { ...notFound, delay: 0 } : { ...found(id), delay: 0 })
+      const fiber = yield* Generations.waitForGeneration({ id: "gen-late" }).pipe(
+        Effect.provide(server.layer),
+        Effect.forkChild
+      )
+      const expected = [250, 375, 562.5, 843.75, 1265.625, 1898.4375, 2000, 2000, 2000]
+      for (const wait of expected) {
+        yield* settle
+        yield* TestClock.adjust(Duration.millis(wait))
+      }
+      const response = yield* Fiber.join(fiber)
+      expect(response.data.id).toBe("gen-late")
+      const gaps = server.arrivals.slice(1).map((arrival, i) => arrival.at - server.arrivals[i]!.at)
+      expect(gaps).toEqual(expected)
+    }))
+
+  it.effect("polls until maxWait, the last poll at maxWait itself, then fails with GenerationNotReadyError", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer(() => ({ ...notFound, delay: 0 }))
+      const fiber = yield* Generations.waitForGeneration({ id: "gen-never" }, {
+        maxWait: "5 seconds",
+        poll: Schedule.spaced("2 seconds")
+      }).pipe(Effect.provide(server.layer), Effect.flip, Effect.forkChild)
+      for (const wait of [2000, 2000, 1000]) {
+        yield* settle
+        yield* TestClock.adjust(Duration.millis(wait))
+      }
+      // Looks at 0, 2 s and 4 s; the wait to 6 s is cut to end at 5 s, where it looks one last time.
+      const error = yield* Fiber.join(fiber)
+      assert(error._tag === "GenerationNotReadyError")
+      expect(error.id).toBe("gen-never")
+      expect(error.attempts).toBe(4)
+      expect(error.elapsed).toEqual(Duration.seconds(5))
+      expect(error.isRetryable).toBe(false)
+      expect(error.message).toBe(
+        "Generations.waitForGeneration(\"gen-never\"): still not found after 4 lookups in 5s"
+      )
+      expect(server.arrivals.map((arrival) => arrival.at)).toEqual([0, 2000, 4000, 5000])
+    }))
+
+  it.effect("with the default poll, a wait of 2 seconds looks last at 2 seconds", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer(() => ({ ...notFound, delay: 0 }))
+      const fiber = yield* Generations.waitForGeneration({ id: "gen-never" }, { maxWait: "2 seconds" }).pipe(
+        Effect.provide(server.layer),
+        Effect.flip,
+        Effect.forkChild
+      )
+      for (const wait of [250, 375, 562.5, 812.5]) {
+        yield* settle
+        yield* TestClock.adjust(Duration.millis(wait))
+      }
+      const error = yield* Fiber.join(fiber)
+      assert(error._tag === "GenerationNotReadyError")
+      expect(server.arrivals.map((arrival) => arrival.at)).toEqual([0, 250, 625, 1187.5, 2000])
+      expect(error.elapsed).toEqual(Duration.seconds(2))
+    }))
+
+  it.effect("a lookup in flight at maxWait runs to its end, and no poll starts after maxWait", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer(() => ({ ...notFound, delay: "10 seconds" }))
+      // The call's own timeout (30 s by default) is longer than the lookup.
+      const fiber = yield* Generations.waitForGeneration({ id: "gen-slow" }, { maxWait: "3 seconds" }).pipe(
+        Effect.provide(server.layer),
+        Effect.flip,
+        Effect.forkChild
+      )
+      yield* TestClock.adjust("10 seconds")
+      const error = yield* Fiber.join(fiber)
+      assert(error._tag === "GenerationNotReadyError")
+      expect(error.elapsed).toEqual(Duration.seconds(10))
+      expect(error.attempts).toBe(1)
+      expect(server.arrivals.map((arrival) => arrival.at)).toEqual([0])
+    }))
+
+  it.effect("errors other than 404 are not polled: a 401 fails at once", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer(() => ({ status: 401, body: envelope(401, "Invalid API key"), delay: 0 }))
+      const error = yield* Generations.waitForGeneration({ id: "gen-1" }).pipe(
+        Effect.provide(server.layer),
+        Effect.flip
+      )
+      expect(error._tag).toBe("UnauthorizedResponseError")
+      expect(server.arrivals).toHaveLength(1)
+    }))
+
+  it.effect("a 429 between 404s keeps the retry policy and honours Retry-After", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer((id, n) =>
+        n === 0
+          ? { ...notFound, delay: 0 }
+          : n === 1
+          ? { status: 429, body: envelope(429, "slow down"), headers: { "retry-after": "3" }, delay: 0 }
+          : { ...found(id), delay: 0 }
+      )
+      const fiber = yield* Generations.waitForGeneration({ id: "gen-9" }).pipe(
+        Effect.provide(server.layer),
+        Effect.forkChild
+      )
+      yield* TestClock.adjust("250 millis")
+      yield* TestClock.adjust("3 seconds")
+      const response = yield* Fiber.join(fiber)
+      expect(response.data.id).toBe("gen-9")
+      expect(server.arrivals.map((arrival) => arrival.at)).toEqual([0, 250, 3250])
+    }))
+
+  it.effect("its error union has no NotFoundResponseError and has GenerationNotReadyError", () =>
+    Effect.sync(() => {
+      const tags = ModelGatesError.WaitForGenerationError.members.map((member) => member.identifier)
+      expect(tags).not.toContain("NotFoundResponseError")
+      expect(tags).toContain("GenerationNotReadyError")
+      expect(tags).toContain("TooManyRequestsResponseError")
+    }))
+})
+
+describe("Generations.getGenerations", () => {
+  const ids = (n: number, prefix = "gen-") => Array.from({ length: n }, (_, i) => `${prefix}${i}`)
+
+  /** The SDK's default config over a client of the test's own. */
+  const layerOf = (client: HttpClient.HttpClient) =>
+    Layer.merge(Layer.succeed(HttpClient.HttpClient, client), ModelGatesConfig.layer({ apiKey: secretKey }))
+
+  const run = <E, LE>(
+    stream: Stream.Stream<Generations.GenerationLookup, E, ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient>,
+    layer: Layer.Layer<ModelGatesConfig.ModelGatesConfig | HttpClient.HttpClient, LE>
+  ) =>
+    Effect.map(
+      runWithTestClock(Stream.runCollect(stream).pipe(Effect.provide(layer)), { step: "10 millis" }),
+      (exit) => {
+        assert(exit._tag === "Success")
+        return exit.value
+      }
+    )
+
+  it.effect("one element per distinct id, in input order; a bad id fails only its own element", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer((id) => id.startsWith("gen-missing") ? notFound : found(id))
+      const input = ["gen-a", "gen-missing-1", "gen-b", "gen-a", "", "gen-c", "gen-b"]
+      const lookups = yield* run(Generations.getGenerations(input), server.layer)
+      expect(lookups.map((lookup) => [lookup._tag, lookup.id])).toEqual([
+        ["Found", "gen-a"],
+        ["Failed", "gen-missing-1"],
+        ["Found", "gen-b"],
+        ["Failed", ""],
+        ["Found", "gen-c"]
+      ])
+      const [a, missing, , empty] = lookups
+      assert(a !== undefined && Generations.isFound(a))
+      expect(a.generation.id).toBe("gen-a")
+      assert(missing !== undefined && Generations.isFailed(missing))
+      expect(missing.error._tag).toBe("NotFoundResponseError")
+      assert(empty !== undefined && Generations.isFailed(empty))
+      expect(empty.error._tag).toBe("InvalidRequestError")
+      // Duplicates were fetched once; the empty id was never sent.
+      expect([...server.perId.entries()].sort()).toEqual(
+        [["gen-a", 1], ["gen-b", 1], ["gen-c", 1], ["gen-missing-1", 1]]
+      )
+    }))
+
+  it.effect("ordered: false emits as lookups complete", () =>
+    Effect.gen(function*() {
+      const delays: Record<string, Duration.Input> = {
+        "gen-slow": "300 millis",
+        "gen-mid": "200 millis",
+        "gen-fast": "100 millis"
+      }
+      const server = yield* makeServer((id) => ({ ...found(id), delay: delays[id]! }))
+      const input = ["gen-slow", "gen-mid", "gen-fast"]
+      const asCompleted = yield* run(Generations.getGenerations(input, { ordered: false }), server.layer)
+      expect(asCompleted.map((lookup) => lookup.id)).toEqual(["gen-fast", "gen-mid", "gen-slow"])
+      const ordered = yield* run(Generations.getGenerations(input), server.layer)
+      expect(ordered.map((lookup) => lookup.id)).toEqual(input)
+    }))
+
+  it.effect("in order, a slow first id holds back the elements, not the work, up to 16 × concurrency ids ahead", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer((id) => ({ ...found(id), delay: id === "gen-0" ? "60 seconds" : "1 second" }))
+      const emitted: Array<string> = []
+      const fiber = yield* Stream.runForEach(
+        Generations.getGenerations(ids(100), { concurrency: 2, timeout: "2 minutes" }),
+        (lookup) => Effect.sync(() => emitted.push(lookup.id))
+      ).pipe(Effect.provide(server.layer), Effect.forkChild)
+      for (let second = 0; second < 30; second++) {
+        yield* settle
+        yield* TestClock.adjust("1 second")
+      }
+      yield* settle
+      // The other worker went on through the window (32 ids: gen-0 and 31 more)
+      // and then waited; nothing could be emitted before gen-0.
+      expect(server.arrivals.map((arrival) => arrival.id)).toEqual(ids(32))
+      expect(emitted).toEqual([])
+      for (let second = 30; second < 200 && emitted.length < 100; second++) {
+        yield* TestClock.adjust("1 second")
+        yield* settle
+      }
+      yield* Fiber.join(fiber)
+      expect(emitted).toEqual(ids(100))
+      expect(server.arrivals).toHaveLength(100)
+    }))
+
+  it.effect("a defect in a lookup ends the stream with that defect", () =>
+    Effect.gen(function*() {
+      const client = HttpClient.make(() => Effect.die("the client broke"))
+      const layer = layerOf(client)
+      const exit = yield* Stream.runCollect(Generations.getGenerations(ids(10), { concurrency: 3 })).pipe(
+        Effect.provide(layer),
+        Effect.exit
+      )
+      expect(defectOf(exit)).toBe("the client broke")
+    }))
+
+  it.effect("never runs more lookups at once than its concurrency", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer((id) => ({ ...found(id), delay: "50 millis" }))
+      const lookups = yield* run(Generations.getGenerations(ids(60), { concurrency: 5 }), server.layer)
+      expect(lookups).toHaveLength(60)
+      expect(server.maxInFlight()).toBe(5)
+    }))
+
+  it.effect("requestsPerSecond holds over every one-second window, retries included", () =>
+    Effect.gen(function*() {
+      // Every id fails once with a 500 and is retried: the retries share the limit.
+      const server = yield* makeServer((id, n) =>
+        n === 0 ? { status: 500, body: envelope(500, "boom"), delay: 0 } : { ...found(id), delay: 0 }
+      )
+      const lookups = yield* run(
+        Generations.getGenerations(ids(20), { concurrency: 20, requestsPerSecond: 10 }),
+        server.layer
+      )
+      expect(lookups.every(Generations.isFound)).toBe(true)
+      const times = server.arrivals.map((arrival) => arrival.at).sort((a, b) => a - b)
+      expect(times).toHaveLength(40)
+      for (const start of times) {
+        expect(times.filter((at) => at >= start && at < start + 1000).length).toBeLessThanOrEqual(10)
+      }
+    }))
+
+  it.effect("one 429 with Retry-After pauses every lookup of the stream until the wait has passed", () =>
+    Effect.gen(function*() {
+      let stormed = false
+      const server = yield* makeServer((id, n) => {
+        if (id === "gen-5" && n === 0) {
+          stormed = true
+          return { status: 429, body: envelope(429, "slow down"), headers: { "retry-after": "4" }, delay: 0 }
+        }
+        return { ...found(id), delay: "100 millis" }
+      })
+      const lookups = yield* run(Generations.getGenerations(ids(30), { concurrency: 4 }), server.layer)
+      expect(stormed).toBe(true)
+      expect(lookups.every(Generations.isFound)).toBe(true)
+      const storm = server.arrivals.find((arrival) => arrival.id === "gen-5")!
+      const during = server.arrivals.filter((arrival) => arrival.at > storm.at && arrival.at < storm.at + 4000)
+      expect(during).toEqual([])
+      expect(server.arrivals.filter((arrival) => arrival.at >= storm.at + 4000).length).toBeGreaterThan(0)
+    }))
+
+  it.effect("a 429 that comes in during a pause extends it for every lookup", () =>
+    Effect.gen(function*() {
+      const slowDown = { status: 429, body: envelope(429, "slow down"), headers: { "retry-after": "4" } }
+      const server = yield* makeServer((id, n) => {
+        if (id === "gen-a" && n === 0) return { ...slowDown, delay: 0 }
+        // Already on its way when the first 429 came back: answered a second later.
+        if (id === "gen-b" && n === 0) return { ...slowDown, delay: "1 second" }
+        if (id === "gen-c") return { ...found(id), delay: "100 millis" }
+        return { ...found(id), delay: 0 }
+      })
+      const lookups = yield* run(
+        Generations.getGenerations(["gen-a", "gen-b", "gen-c", "gen-d"], { concurrency: 3 }),
+        server.layer
+      )
+      expect(lookups.every(Generations.isFound)).toBe(true)
+      // gen-a's 429 at 0 pauses until 4 s; gen-b's at 1 s extends that to 5 s.
+      const after = server.arrivals.filter((arrival) => arrival.at > 1000)
+      expect(after.map((arrival) => arrival.id).sort()).toEqual(["gen-a", "gen-b", "gen-d"])
+      for (const arrival of after) expect(arrival.at).toBeGreaterThanOrEqual(5000)
+    }))
+
+  it.effect("wait: true waits for ids that are not ready yet", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer((id, n) => (id === "gen-late" && n < 3 ? notFound : found(id)))
+      const lookups = yield* run(Generations.getGenerations(["gen-late", "gen-now"], { wait: true }), server.layer)
+      expect(lookups.map((lookup) => lookup._tag)).toEqual(["Found", "Found"])
+      expect(server.perId.get("gen-late")).toBe(4)
+    }))
+
+  it.effect("takes a Stream of ids; its error ends the stream after every id it gave is emitted", () =>
+    Effect.gen(function*() {
+      for (const ordered of [true, false]) {
+        const server = yield* makeServer(found)
+        const source = Stream.concat(Stream.make("gen-1", "gen-2", "gen-3"), Stream.fail("the file went away" as const))
+        const emitted: Array<string> = []
+        const exit = yield* runWithTestClock(
+          Stream.runForEach(
+            Generations.getGenerations(source, { ordered }),
+            (lookup) => Effect.sync(() => emitted.push(lookup.id))
+          ).pipe(Effect.provide(server.layer))
+        )
+        expect(failureOf(exit)).toBe("the file went away")
+        expect([...emitted].sort()).toEqual(["gen-1", "gen-2", "gen-3"])
+      }
+    }))
+
+  it.effect("dedupe: false looks up and emits every id, duplicates included", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer(found)
+      const lookups = yield* run(
+        Generations.getGenerations(["gen-a", "gen-b", "gen-a"], { dedupe: false }),
+        server.layer
+      )
+      expect(lookups.map((lookup) => [lookup._tag, lookup.id])).toEqual([
+        ["Found", "gen-a"],
+        ["Found", "gen-b"],
+        ["Found", "gen-a"]
+      ])
+      expect(server.perId.get("gen-a")).toBe(2)
+    }))
+
+  it.effect("a plain string is refused: at compile time, and as a defect from untyped code", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer(found)
+      // @ts-expect-error a string is an Iterable<string> of its characters, not a list of ids
+      const stream = Generations.getGenerations("gen-1")
+      const exit = yield* Stream.runDrain(stream).pipe(Effect.provide(server.layer), Effect.exit)
+      const defect = defectOf(exit)
+      assert(Cause.isIllegalArgumentError(defect))
+      expect(defect.message).toContain("got a string")
+      expect(server.perId.size).toBe(0)
+    }))
+
+  it.effect("interrupting the stream interrupts every request in flight", () =>
+    Effect.gen(function*() {
+      let interrupted = 0
+      const client = HttpClient.make(() =>
+        Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => interrupted++)))
+      )
+      const layer = layerOf(client)
+      const fiber = yield* Stream.runDrain(Generations.getGenerations(ids(100), { concurrency: 6 })).pipe(
+        Effect.provide(layer),
+        Effect.forkChild
+      )
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.interrupt(fiber)
+      expect(interrupted).toBe(6)
+    }))
+
+  it.effect("pulls ids as workers free up: a million-id source is not read ahead", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer((id) => ({ ...found(id), delay: "1 second" }))
+      let pulled = 0
+      function* many() {
+        for (let i = 0; i < 1_000_000; i++) {
+          pulled++
+          yield `gen-${i}`
+        }
+      }
+      const fiber = yield* Stream.runDrain(Stream.take(Generations.getGenerations(many(), { concurrency: 4 }), 8)).pipe(
+        Effect.provide(server.layer),
+        Effect.forkChild
+      )
+      yield* TestClock.adjust("10 seconds")
+      yield* Fiber.join(fiber)
+      // In order, 16 × concurrency ids are taken ahead; Stream.fromIterable reads its source a chunk at a time.
+      expect(pulled).toBeLessThanOrEqual(16 * 4 + chunkSize)
+    }))
+})
