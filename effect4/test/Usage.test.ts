@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as Wire from "../../core/Wire.js"
 import { Models, Usage } from "../src/index.js"
 import { GenerationResponseFromJson } from "../src/internal/decoder.js"
 import { fixture } from "./utils/MockHttp.js"
@@ -15,8 +16,13 @@ const decoded = (name: string): Models.GenerationData => {
   return result.value.data
 }
 
-// Every optional field null: a row says only what a test gives it.
+// Every nullable field null (from core's wire table): a row says only what a test gives it.
 const blank = {
+  ...Object.fromEntries(
+    Object.entries(Wire.GenerationData).filter(([, field]) => field.presence === "nullable").map((
+      [name]
+    ) => [name, null])
+  ),
   id: "gen-test",
   createdAt: DateTime.makeUnsafe("2026-11-20T12:00:00Z"),
   model: "test/model",
@@ -24,45 +30,8 @@ const blank = {
   isByok: false,
   totalCost: 0,
   usage: 0,
-  dataRegion: "global",
-  apiType: null,
-  appId: null,
-  cacheDiscount: null,
-  cancelled: null,
-  externalUser: null,
-  finishReason: null,
-  generationTime: null,
-  httpReferer: null,
-  latency: null,
-  moderationLatency: null,
-  nativeFinishReason: null,
-  nativeTokensCached: null,
-  nativeTokensCompletion: null,
-  nativeTokensCompletionImages: null,
-  nativeTokensPrompt: null,
-  nativeTokensReasoning: null,
-  numFetches: null,
-  numInputAudioPrompt: null,
-  numMediaCompletion: null,
-  numMediaPrompt: null,
-  numSearchResults: null,
-  presetId: null,
-  providerName: null,
-  providerResponses: null,
-  requestId: null,
-  responseCacheSourceId: null,
-  router: null,
-  serviceTier: null,
-  sessionId: null,
-  streamed: null,
-  tokensCompletion: null,
-  tokensPrompt: null,
-  upstreamId: null,
-  upstreamInferenceCost: null,
-  userAgent: null,
-  webSearchEngine: null,
-  workspaceId: null
-} satisfies ConstructorParameters<typeof Models.GenerationData>[0]
+  dataRegion: "global"
+} as ConstructorParameters<typeof Models.GenerationData>[0]
 
 type Fields = Partial<ConstructorParameters<typeof Models.GenerationData>[0]>
 
