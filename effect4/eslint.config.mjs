@@ -8,5 +8,11 @@ export default [
     rules: {
       "@effect/no-import-from-barrel-package": ["error", { packageNames: ["effect"] }]
     }
+  },
+  {
+    // The build and package checks, and the smoke project's program, run on Node and print what they did.
+    files: ["scripts/**"],
+    languageOptions: { globals: { URL: "readonly", console: "readonly", process: "readonly" } },
+    rules: { "no-console": "off" }
   }
 ]
