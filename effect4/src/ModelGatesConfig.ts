@@ -40,7 +40,7 @@ import * as RetryPolicy from "./RetryPolicy.js"
  * @since 0.1.0
  * @category constants
  */
-export const defaultBaseUrl: string = CoreConfig.defaultBaseUrl
+export const defaultBaseUrl = CoreConfig.defaultBaseUrl
 
 /**
  * The resolved configuration. Build it with {@link make}, {@link layer} or
