@@ -5,7 +5,7 @@
  * (`export * as Generations from "./Generations.js"` in src/index.ts) needs
  * only `@since`: it is a module, and its members carry the categories.
  *
- * Run with `tsx scripts/check-api-tags.ts`. Exits non-zero, naming the file
+ * Run with `tsx scripts/check-api-tags.ts [package folder]`. Exits non-zero, naming the file
  * and line of each export that lacks a tag.
  */
 import * as fs from "node:fs"
@@ -13,7 +13,8 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import ts from "typescript"
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+// The package to check: the repository root, or the folder given (`effect4`).
+const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), ".."))
 const toPosix = (p: string) => p.split(path.sep).join("/")
 
 const walk = (dir: string): Array<string> =>

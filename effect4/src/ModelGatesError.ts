@@ -215,9 +215,10 @@ export class ModelGatesDefaultError extends Schema.TaggedError<ModelGatesDefault
 ) {}
 
 /**
- * The class of each status error, by its tag (for the call path).
+ * The class of each status error, by its tag: the classes a status maps to.
  *
- * @internal
+ * @since 0.1.0
+ * @category models
  */
 export const statusErrorClasses = {
   UnauthorizedResponseError: withStatusProto(UnauthorizedResponseError),
