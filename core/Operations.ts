@@ -58,3 +58,10 @@ export const errorTagOf = <Declared extends DeclaredStatus>(
     : "ModelGatesDefaultError"
 
 export type { StatusErrorTag }
+
+/** The app attribution headers every operation may send, by the SDK's option name. */
+export const attributionHeaders = {
+  httpReferer: "HTTP-Referer",
+  appTitle: "X-OpenRouter-Title",
+  appCategories: "X-OpenRouter-Categories"
+} as const

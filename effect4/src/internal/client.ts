@@ -114,9 +114,9 @@ const attribution = (values: {
 }) =>
 (request: HttpClientRequest.HttpClientRequest) =>
   request.pipe(
-    setHeaderIfDefined("HTTP-Referer", values.httpReferer),
-    setHeaderIfDefined("X-OpenRouter-Title", values.appTitle),
-    setHeaderIfDefined("X-OpenRouter-Categories", values.appCategories)
+    setHeaderIfDefined(Operations.attributionHeaders.httpReferer, values.httpReferer),
+    setHeaderIfDefined(Operations.attributionHeaders.appTitle, values.appTitle),
+    setHeaderIfDefined(Operations.attributionHeaders.appCategories, values.appCategories)
   )
 
 /** What depends only on the configuration: each operation's base request, and the transformed clients. */
