@@ -14,6 +14,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { TestClock } from "effect/testing"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
 import * as Generations from "../src/Generations.js"
 import * as ModelGatesConfig from "../src/ModelGatesConfig.js"
 import * as ModelGatesError from "../src/ModelGatesError.js"
@@ -56,6 +58,29 @@ const statusFixtures: ReadonlyArray<readonly [number, string, string]> = [
   [524, "error.524.html", "EdgeNetworkTimeoutResponseError"],
   [529, "error.529.json", "ProviderOverloadedResponseError"]
 ]
+
+/** A second server on another port of 127.0.0.1 (another origin), recording the Authorization headers it gets. */
+const otherOrigin = Effect.acquireRelease(
+  Effect.callback<
+    { readonly url: string; readonly authorizations: Array<string | undefined>; readonly close: () => void }
+  >(
+    (resume) => {
+      const authorizations: Array<string | undefined> = []
+      const server = http.createServer((request, response) => {
+        authorizations.push(request.headers.authorization)
+        response.writeHead(401, { "content-type": "application/json" })
+        response.end(fixture("error.401.json"))
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as AddressInfo
+        resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, authorizations, close: () => server.close() }))
+      })
+    }
+  ),
+  (other) => Effect.sync(() => other.close())
+)
+
+const tenMegabytes = 10 * 1024 * 1024
 
 for (const [name, transport] of transports) {
   describe(`over loopback, ${name}`, () => {
@@ -169,6 +194,43 @@ for (const [name, transport] of transports) {
         expect(response.data.model).toBeTypeOf("string")
         expect(server.received).toHaveLength(2)
       }).pipe(Effect.provide(layer({ retryPolicy: RetryPolicy.backoff({ jitter: false }) }))))
+
+    it.effect("an id with reserved and non-ASCII characters arrives as one parameter with exactly that value", () =>
+      Effect.gen(function*() {
+        const server = yield* TestServer.TestServer
+        const odd = "gen-a&b=c d/é?#%"
+        yield* serve(fixture("generation.full.json"))
+        yield* Generations.getGeneration({ id: odd })
+        expect([...server.received[0].url.searchParams.entries()]).toEqual([["id", odd]])
+      }).pipe(Effect.provide(layer())))
+
+    it.effect("a 10 MB generation decodes; a 10 MB error page becomes a typed error with its body cut short", () =>
+      Effect.gen(function*() {
+        const body = JSON.parse(fixture("generation.full.json"))
+        body.data.user_agent = "x".repeat(tenMegabytes)
+        yield* serve(JSON.stringify(body))
+        const { data } = yield* Generations.getGeneration({ id })
+        expect(data.userAgent?.length).toBe(tenMegabytes)
+        yield* serve(`<html>${"<p>upstream exploded</p>".repeat(tenMegabytes / 24)}</html>`, 500)
+        const error = yield* Effect.flip(Generations.getGeneration({ id }))
+        assert(error._tag === "InternalServerResponseError")
+        expect(error.body.length).toBe(10_000)
+      }).pipe(Effect.provide(layer())))
+
+    it.effect("a redirect to another origin never carries the Authorization header there", () =>
+      Effect.gen(function*() {
+        const server = yield* TestServer.TestServer
+        const other = yield* otherOrigin
+        yield* server.script(() => ({
+          status: 307,
+          headers: { location: `${other.url}/api/v1/generation?id=${id}` }
+        }))
+        const error = yield* Effect.flip(Generations.getGeneration({ id }))
+        // A client that follows the redirect gets the other origin's 401; one that does not, the 307 itself.
+        expect(["UnauthorizedResponseError", "ModelGatesDefaultError"]).toContain(error._tag)
+        expect(other.authorizations).toEqual(error._tag === "UnauthorizedResponseError" ? [undefined] : [])
+        expect(server.received[0].headers.authorization).toBe(`Bearer ${testKey}`)
+      }).pipe(Effect.provide(layer())))
 
     it.effect("getGenerations over the socket: one element per id", () =>
       Effect.gen(function*() {
