@@ -39,6 +39,7 @@ import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as Stream from "effect/Stream"
 import * as Take from "effect/Take"
 import * as Errors from "../core/Errors.js"
+import { Handover } from "../core/Handover.js"
 import * as Operations from "../core/Operations.js"
 import * as Telemetry from "../core/Telemetry.js"
 import * as client from "./internal/client.js"
@@ -379,45 +380,33 @@ const lookUpAll = <E, R, R2>(
     yield* Queue.offerAll(slots, Array.from({ length: options.ahead }, () => undefined))
     const todo = yield* Queue.unbounded<readonly [number, string]>()
     const out = yield* Queue.unbounded<Take.Take<GenerationLookup, E>>()
-    const waiting = new Map<number, GenerationLookup>()
-    let taken = 0
-    let handedOn = 0
-    let sourceEnded = false
+    const handover = new Handover<GenerationLookup>(options.ordered)
     // The source's error, handed on after every id it gave before it has been.
     let sourceFailure: Cause.Cause<E> | undefined
     let ended = false
-    // Hands on what may go now; synchronous, so no other fiber runs in between.
-    const handOn = (index: number, result: GenerationLookup) => {
-      if (options.ordered) {
-        waiting.set(index, result)
-        for (let next = waiting.get(handedOn); next !== undefined; next = waiting.get(handedOn)) {
-          waiting.delete(handedOn)
-          handedOn++
-          out.unsafeOffer(Take.of(next))
-        }
-      } else {
-        handedOn++
-        out.unsafeOffer(Take.of(result))
-      }
-      endIfDone()
-    }
     const endIfDone = () => {
-      if (sourceEnded && handedOn === taken && !ended) {
+      if (handover.done && !ended) {
         ended = true
         out.unsafeOffer(sourceFailure === undefined ? Take.end : Take.failCause(sourceFailure))
       }
+    }
+    const emit = (result: GenerationLookup) => out.unsafeOffer(Take.of(result))
+    // Hands on what may go now; synchronous, so no other fiber runs in between.
+    const handOn = (index: number, result: GenerationLookup) => {
+      handover.put(index, result, emit)
+      endIfDone()
     }
     const fail = (cause: Cause.Cause<E>) => Effect.sync(() => out.unsafeOffer(Take.failCause(cause)))
     const sourceDone = (failure: Cause.Cause<E> | undefined) =>
       Effect.sync(() => {
         sourceFailure = failure
-        sourceEnded = true
+        handover.endSource()
         endIfDone()
       })
     yield* Stream.runForEach(ids, (id) =>
       Effect.zipRight(
         Queue.take(slots),
-        Effect.sync(() => todo.unsafeOffer([taken++, id]))
+        Effect.sync(() => todo.unsafeOffer([handover.take(), id]))
       )).pipe(
         Effect.matchCauseEffect({ onSuccess: () => sourceDone(undefined), onFailure: sourceDone }),
         Effect.forkScoped

@@ -36,6 +36,7 @@ import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as Errors from "../../core/Errors.js"
+import { Handover } from "../../core/Handover.js"
 import * as Operations from "../../core/Operations.js"
 import * as Telemetry from "../../core/Telemetry.js"
 import * as client from "./internal/client.js"
@@ -389,43 +390,30 @@ const lookUpAll = <E, R, R2>(
     yield* Queue.offerAll(slots, Array.from({ length: options.ahead }, () => undefined))
     const todo = yield* Queue.unbounded<readonly [number, string]>()
     const out = yield* Queue.unbounded<GenerationLookup, E | Cause.Done>()
-    const waiting = new Map<number, GenerationLookup>()
-    let taken = 0
-    let handedOn = 0
-    let sourceEnded = false
+    const handover = new Handover<GenerationLookup>(options.ordered)
     // The source's error, handed on after every id it gave before it has been.
     let sourceFailure: Cause.Cause<E> | undefined
     const endIfDone = () => {
-      if (sourceEnded && handedOn === taken) {
-        if (sourceFailure === undefined) Queue.endUnsafe(out)
-        else Queue.failCauseUnsafe(out, sourceFailure)
-      }
+      if (!handover.done) return
+      if (sourceFailure === undefined) Queue.endUnsafe(out)
+      else Queue.failCauseUnsafe(out, sourceFailure)
     }
-    // Hands on what may go now; synchronous, so no other fiber runs in between.
+    const emit = (result: GenerationLookup) => Queue.offerUnsafe(out, result)
+    // Synchronous, so no other fiber runs in between.
     const handOn = (index: number, result: GenerationLookup) => {
-      if (options.ordered) {
-        waiting.set(index, result)
-        for (let next = waiting.get(handedOn); next !== undefined; next = waiting.get(handedOn)) {
-          waiting.delete(handedOn)
-          handedOn++
-          Queue.offerUnsafe(out, next)
-        }
-      } else {
-        handedOn++
-        Queue.offerUnsafe(out, result)
-      }
+      handover.put(index, result, emit)
       endIfDone()
     }
     const sourceDone = (failure: Cause.Cause<E> | undefined) =>
       Effect.sync(() => {
         sourceFailure = failure
-        sourceEnded = true
+        handover.endSource()
         endIfDone()
       })
     yield* Stream.runForEach(ids, (id) =>
       Effect.andThen(
         Queue.take(slots),
-        Effect.sync(() => Queue.offerUnsafe(todo, [taken++, id]))
+        Effect.sync(() => Queue.offerUnsafe(todo, [handover.take(), id]))
       )).pipe(
         Effect.matchCauseEffect({ onSuccess: () => sourceDone(undefined), onFailure: sourceDone }),
         Effect.forkScoped
