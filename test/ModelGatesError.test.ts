@@ -3,6 +3,7 @@ import { assert, describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Cause, Duration, Effect, Exit, Layer, Option, Schedule, Schema, TestClock } from "effect"
 import * as util from "node:util"
 import { Generations, ModelGatesConfig, ModelGatesError, RetryPolicy } from "../src/index.js"
+import { bodyFor, statusErrors } from "./scenarios/statusErrors.js"
 import { always, fail, fixture, layerWith, respond, secretKey } from "./utils/MockHttp.js"
 
 const noRetry = { retryPolicy: RetryPolicy.none }
@@ -22,32 +23,9 @@ const contentError = (reply: ReturnType<typeof respond>) =>
     )
   })
 
-const bodyFor = (status: number): string => {
-  if (status === 524) return fixture("error.524.html")
-  if ([401, 402, 403, 404, 429, 500, 502, 529].includes(status)) return fixture(`error.${status}.json`)
-  return JSON.stringify({ error: { code: status, message: `Status ${status}` } })
-}
-
-// status, the class on getGeneration, the class on listGenerationContent, retryable
-const table: ReadonlyArray<readonly [number, string, string, boolean]> = [
-  [401, "UnauthorizedResponseError", "UnauthorizedResponseError", false],
-  [402, "PaymentRequiredResponseError", "ModelGatesDefaultError", false],
-  [403, "ModelGatesDefaultError", "ForbiddenResponseError", false],
-  [404, "NotFoundResponseError", "NotFoundResponseError", false],
-  [408, "ModelGatesDefaultError", "ModelGatesDefaultError", true],
-  [418, "ModelGatesDefaultError", "ModelGatesDefaultError", false],
-  [429, "TooManyRequestsResponseError", "TooManyRequestsResponseError", true],
-  [500, "InternalServerResponseError", "InternalServerResponseError", true],
-  [502, "BadGatewayResponseError", "BadGatewayResponseError", true],
-  [503, "ModelGatesDefaultError", "ModelGatesDefaultError", true],
-  [504, "ModelGatesDefaultError", "ModelGatesDefaultError", true],
-  [524, "EdgeNetworkTimeoutResponseError", "EdgeNetworkTimeoutResponseError", true],
-  [529, "ProviderOverloadedResponseError", "ProviderOverloadedResponseError", true]
-]
-
 describe("ModelGatesError", () => {
   describe("status mapping", () => {
-    for (const [status, getTag, contentTag, retryable] of table) {
+    for (const [status, getTag, contentTag, retryable] of statusErrors) {
       it.effect(`${status} → ${getTag} on getGeneration, ${contentTag} on listGenerationContent`, () =>
         Effect.gen(function*() {
           const body = bodyFor(status)
@@ -304,7 +282,7 @@ describe("ModelGatesError", () => {
     it.effect("in no error of any kind, in any form", () =>
       Effect.gen(function*() {
         const errors: Array<unknown> = []
-        for (const [status] of table) {
+        for (const [status] of statusErrors) {
           errors.push(yield* getError(respond(status, bodyFor(status), { headers: { "set-cookie": secretKey } })))
         }
         errors.push(yield* getError(respond(200, "not json")))

@@ -12,6 +12,7 @@ import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import { TestClock } from "effect/testing"
 import * as util from "node:util"
+import { bodyFor, statusErrors } from "../../test/scenarios/statusErrors.js"
 import type { RetryPolicy } from "../src/index.js"
 import { Generations, ModelGatesConfig, ModelGatesError } from "../src/index.js"
 import type { Reply } from "./utils/MockHttp.js"
@@ -28,32 +29,9 @@ const contentError = (reply: Reply) =>
     Effect.provide([replies(reply).layer, testConfig()])
   )
 
-const bodyFor = (status: number): string => {
-  if (status === 524) return fixture("error.524.html")
-  if ([401, 402, 403, 404, 429, 500, 502, 529].includes(status)) return fixture(`error.${status}.json`)
-  return JSON.stringify({ error: { code: status, message: `Status ${status}` } })
-}
-
-// status, the class on getGeneration, the class on listGenerationContent, retryable
-const table: ReadonlyArray<readonly [number, string, string, boolean]> = [
-  [401, "UnauthorizedResponseError", "UnauthorizedResponseError", false],
-  [402, "PaymentRequiredResponseError", "ModelGatesDefaultError", false],
-  [403, "ModelGatesDefaultError", "ForbiddenResponseError", false],
-  [404, "NotFoundResponseError", "NotFoundResponseError", false],
-  [408, "ModelGatesDefaultError", "ModelGatesDefaultError", true],
-  [418, "ModelGatesDefaultError", "ModelGatesDefaultError", false],
-  [429, "TooManyRequestsResponseError", "TooManyRequestsResponseError", true],
-  [500, "InternalServerResponseError", "InternalServerResponseError", true],
-  [502, "BadGatewayResponseError", "BadGatewayResponseError", true],
-  [503, "ModelGatesDefaultError", "ModelGatesDefaultError", true],
-  [504, "ModelGatesDefaultError", "ModelGatesDefaultError", true],
-  [524, "EdgeNetworkTimeoutResponseError", "EdgeNetworkTimeoutResponseError", true],
-  [529, "ProviderOverloadedResponseError", "ProviderOverloadedResponseError", true]
-]
-
 describe("ModelGatesError", () => {
   describe("status mapping", () => {
-    for (const [status, getTag, contentTag, retryable] of table) {
+    for (const [status, getTag, contentTag, retryable] of statusErrors) {
       it.effect(`${status} → ${getTag} on getGeneration, ${contentTag} on listGenerationContent`, () =>
         Effect.gen(function*() {
           const body = bodyFor(status)
@@ -270,7 +248,7 @@ describe("ModelGatesError", () => {
         Cause.pretty(Cause.fail(error))
       ]
       const errors: Array<unknown> = []
-      for (const [status] of table) {
+      for (const [status] of statusErrors) {
         errors.push(yield* getError(json(status, bodyFor(status), { "set-cookie": testKey })))
       }
       errors.push(yield* getError(json(200, "not json")))
