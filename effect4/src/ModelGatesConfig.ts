@@ -295,10 +295,6 @@ export const layerConfig = (options: ConfigOptions = {}): Layer.Layer<ModelGates
     retryPolicy: Config.map(plainOrConfig(options.retryPolicy), (policy) => policy ?? RetryPolicy.defaultPolicy),
     transformClient: plainOrConfig(options.transformClient)
   })
-  return Layer.effect(
-    ModelGatesConfig,
-    Effect.gen(function*() {
-      return yield* config
-    })
-  )
+  // A Config is an Effect in effect 4: it reads the ambient ConfigProvider when the layer is built.
+  return Layer.effect(ModelGatesConfig, config)
 }
