@@ -21,7 +21,8 @@ import * as Schema from "effect/Schema"
 import * as Errors from "../../core/Errors.js"
 import * as Operations from "../../core/Operations.js"
 import { parseRetryAfter } from "../../core/RetryAfter.js"
-import { headerValueProblem, idProblem } from "../../core/Validation.js"
+import * as CoreTelemetry from "../../core/Telemetry.js"
+import { requestProblem } from "../../core/Validation.js"
 import * as ModelGatesConfig from "../ModelGatesConfig.js"
 import * as ModelGatesError from "../ModelGatesError.js"
 import * as Models from "../Models.js"
@@ -91,8 +92,6 @@ type Failure = ModelGatesError.StatusError | ModelGatesError.TransportError
 // input
 // -----------------------------------------------------------------------------
 
-const perCallHeaders = ["httpReferer", "appTitle", "appCategories"] as const
-
 const invalid = (field: string, message: string) => new ModelGatesError.InvalidRequestError({ field, message }, true)
 
 const decodeTimeout = (input: Duration.DurationInput): Option.Option<Duration.Duration> =>
@@ -107,18 +106,10 @@ const inputProblem = (
   input: GenerationRequest,
   options: CallOptions | undefined
 ): ModelGatesError.InvalidRequestError | undefined => {
-  const problem = idProblem(input.id)
-  if (problem !== undefined) return invalid("id", `${operation}: ${problem}`)
-  const call = Errors.describeCall(operation, input.id)
-  for (const field of perCallHeaders) {
-    const value = input[field]
-    const found = value === undefined ? undefined : headerValueProblem(value)
-    if (found !== undefined) {
-      return invalid(field, `${call}: ${field} contains a character a header cannot carry (${found})`)
-    }
-  }
+  const problem = requestProblem(operation, input)
+  if (problem !== undefined) return invalid(problem.field, problem.message)
   if (options?.timeout !== undefined && Option.isNone(decodeTimeout(options.timeout))) {
-    return invalid("timeout", `${call}: timeout must be a positive duration`)
+    return invalid("timeout", `${Errors.describeCall(operation, input.id)}: timeout must be a positive duration`)
   }
   return undefined
 }
@@ -140,9 +131,9 @@ const attribution = (values: {
 }) =>
 (request: HttpClientRequest.HttpClientRequest) =>
   request.pipe(
-    setHeaderIfDefined("HTTP-Referer", values.httpReferer),
-    setHeaderIfDefined("X-OpenRouter-Title", values.appTitle),
-    setHeaderIfDefined("X-OpenRouter-Categories", values.appCategories)
+    setHeaderIfDefined(Operations.attributionHeaders.httpReferer, values.httpReferer),
+    setHeaderIfDefined(Operations.attributionHeaders.appTitle, values.appTitle),
+    setHeaderIfDefined(Operations.attributionHeaders.appCategories, values.appCategories)
   )
 
 /** What depends only on the configuration: each operation's base request, and the transformed clients. */
@@ -434,7 +425,7 @@ export const execute = <A, O extends Operations.Operation>(
   // A status maps only to the classes of the operation's declared statuses or the default error (`statusError`).
   Effect.useSpan(
     operation.spec.name,
-    { kind: "client", attributes: { "modelgates.generation.id": input.id }, captureStackTrace: false },
+    { kind: "client", attributes: { [CoreTelemetry.spanAttributes.generationId]: input.id }, captureStackTrace: false },
     (span) =>
       Effect.flatMap(Clock.currentTimeMillis, (startedAt) => {
         const call: Call = {
