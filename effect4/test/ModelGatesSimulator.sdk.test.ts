@@ -10,7 +10,6 @@ import { assert, describe, expect, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -18,6 +17,7 @@ import { TestClock } from "effect/testing"
 import { Generations, ModelGatesConfig, RetryPolicy } from "../src/index.js"
 import { ModelGatesSimulator } from "../src/testing/index.js"
 import { fixture, fixtureNames, json, replies, testConfig } from "./utils/MockHttp.js"
+import { flushMicrotasks, withTime } from "./utils/SimulatedTime.js"
 
 /** The simulator in memory, and the SDK set up for it: the default key, no retries unless asked. */
 const testLayer = (options: ModelGatesSimulator.Options = { seed: 11 }) =>
@@ -31,22 +31,6 @@ const testLayer = (options: ModelGatesSimulator.Options = { seed: 11 }) =>
   )
 
 const simulator = ModelGatesSimulator.ModelGatesSimulator
-
-// Lets the web streams of response bodies run between steps of the TestClock.
-const flushMicrotasks = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
-
-/** Runs an effect, moving the TestClock `step` at a time until it ends (at most `maxSteps` steps). */
-const withTime = <A, E, R>(effect: Effect.Effect<A, E, R>, step: Duration.Input, maxSteps = 2000) =>
-  Effect.gen(function*() {
-    const fiber = yield* Effect.forkChild(effect)
-    for (let i = 0; i < maxSteps; i++) {
-      yield* flushMicrotasks
-      if (fiber.pollUnsafe() !== undefined) return yield* Fiber.join(fiber)
-      yield* TestClock.adjust(step)
-    }
-    yield* Fiber.interrupt(fiber)
-    return yield* Effect.die(`still running after ${maxSteps} steps`)
-  })
 
 /** An id the seeded store answers at once. */
 const readyId = Effect.flatMap(simulator, (control) =>

@@ -20,6 +20,7 @@ import { TestClock } from "effect/testing"
 import { Generations, ModelGatesConfig, Models, RetryPolicy } from "../src/index.js"
 import { ModelGatesSimulator } from "../src/testing/index.js"
 import { fixture } from "./utils/MockHttp.js"
+import { flushMicrotasks, withTime } from "./utils/SimulatedTime.js"
 
 const adminKey = ModelGatesSimulator.defaultApiKey
 const memberKey = "sk-mg-simulator-member"
@@ -45,27 +46,6 @@ const retries = (times: number): RetryPolicy.RetryPolicy =>
     RetryPolicy.honorRetryAfter({ max: "1 minute" }),
     Schedule.upTo({ times })
   )
-
-// Lets promise callbacks (response bodies are web streams) run between steps of the TestClock.
-const flushMicrotasks = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
-
-/**
- * Runs an effect while moving the TestClock forward `step` at a time, at most
- * `maxSteps` times; dies if it has not finished by then.
- */
-const withTime = <A, E, R>(effect: Effect.Effect<A, E, R>, step: Duration.Input, maxSteps = 100) =>
-  Effect.gen(function*() {
-    const fiber = yield* Effect.forkChild(effect)
-    for (let i = 0; i < maxSteps; i++) {
-      yield* flushMicrotasks
-      if (fiber.pollUnsafe() !== undefined) return yield* Fiber.join(fiber)
-      yield* TestClock.adjust(step)
-    }
-    yield* Fiber.interrupt(fiber)
-    return yield* Effect.die(
-      `still running after ${maxSteps} steps of ${Duration.format(Duration.fromInputUnsafe(step))}`
-    )
-  })
 
 const simulator = ModelGatesSimulator.ModelGatesSimulator
 
