@@ -8,6 +8,7 @@ import { assert, describe, expect, it } from "@effect/vitest"
 import addFormatsModule from "ajv-formats"
 import { Ajv2020 } from "ajv/dist/2020.js"
 import * as Clock from "effect/Clock"
+import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -347,6 +348,26 @@ describe("ModelGatesSimulator (in memory)", () => {
           ModelGatesSimulator.respond(200, { body: new Models.GenerationResponse({ data: other.data }) })
         )
         expect((yield* Generations.getGeneration({ id: fallback.id })).data).toEqual(other.data)
+      }).pipe(Effect.provide(testLayer())))
+
+    it.effect("stores and answers models given in the SDK's names: content, and a createdAt DateTime", () =>
+      Effect.gen(function*() {
+        const control = yield* simulator
+        const failed = yield* pick("failed")
+        const createdAt = DateTime.makeUnsafe("2025-11-20T10:15:30.250Z")
+        const added = yield* control.add({ readyAfter: 0, content: failed.content, data: { createdAt } })
+        expect(DateTime.toEpochMillis(added.data.createdAt)).toBe(DateTime.toEpochMillis(createdAt))
+        expect((yield* Generations.getGeneration({ id: added.id })).data).toEqual(added.data)
+        expect((yield* Generations.listGenerationContent({ id: added.id })).data).toEqual(failed.content)
+        const prompt = yield* pick("prompt")
+        assert(prompt.content !== null)
+        yield* control.script(
+          { path: "/generation/content" },
+          ModelGatesSimulator.respond(200, { body: new Models.GenerationContentResponse({ data: prompt.content }) })
+        )
+        const answered = yield* Generations.listGenerationContent({ id: added.id })
+        assert.instanceOf(answered.data.input, Models.GenerationContentPrompt)
+        expect(answered.data).toEqual(prompt.content)
       }).pipe(Effect.provide(testLayer())))
   })
 
