@@ -26,7 +26,7 @@
  *   passed, counted from when it was added.
  *
  * The simulator is `@modelgates/simulator`'s engine (plain TypeScript, usable
- * from any client); this module is its Effect adapter. Its bodies are built
+ * from any client); this module is its effect 4 adapter. Its bodies are built
  * from the same wire field tables as the SDK's models, so the two cannot
  * drift apart.
  *
