@@ -14,6 +14,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { TestClock } from "effect/testing"
+import { bodyFor, statusErrors } from "../../test/scenarios/statusErrors.js"
 import { Generations, ModelGatesConfig, RetryPolicy } from "../src/index.js"
 import { ModelGatesSimulator } from "../src/testing/index.js"
 import { fixture, fixtureNames, json, replies, testConfig } from "./utils/MockHttp.js"
@@ -109,31 +110,28 @@ describe("the SDK over ModelGatesSimulator.layer", () => {
   })
 
   describe("statuses and faults", () => {
-    it.effect("retryable statuses are retried by the default policy; the others fail at once", () =>
+    it.effect("every status maps to its error, and the retryable ones are retried by the default policy", () =>
       Effect.gen(function*() {
         const control = yield* simulator
         const id = yield* readyId
-        const cases: ReadonlyArray<readonly [number, boolean]> = [
-          [400, false],
-          [401, false],
-          [402, false],
-          [403, false],
-          [408, true],
-          [500, true],
-          [502, true],
-          [503, true],
-          [524, true],
-          [529, true]
-        ]
-        for (const [status, retried] of cases) {
+        for (const [status, tag, , retryable] of statusErrors) {
           yield* control.clearRequests
+          const body = bodyFor(status)
+          yield* control.script(
+            { id },
+            ModelGatesSimulator.respond(status, body.startsWith("{") ? asJson(body) : { body })
+          )
+          const once = yield* Effect.flip(Generations.getGeneration({ id }))
+          expect(once._tag, `${status}`).toBe(tag)
           yield* control.script({ id }, ModelGatesSimulator.errorResponse(status))
           const result = yield* withTime(
             Effect.result(Generations.getGeneration({ id }, { retryPolicy: RetryPolicy.defaultPolicy })),
             "100 millis"
           )
-          expect(result._tag, `${status}`).toBe(retried ? "Success" : "Failure")
-          expect((yield* log).map((entry) => entry.status), `${status}`).toEqual(retried ? [status, 200] : [status])
+          expect(result._tag, `${status}`).toBe(retryable ? "Success" : "Failure")
+          expect((yield* log).map((entry) => entry.status), `${status}`).toEqual(
+            retryable ? [status, status, 200] : [status, status]
+          )
         }
       }).pipe(Effect.provide(testLayer())))
 
