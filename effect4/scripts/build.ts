@@ -24,12 +24,36 @@ const writeJson = (file: string, value: unknown) => {
   fs.writeFileSync(file, JSON.stringify(value, null, 2) + "\n")
 }
 
-/** The public modules: the .ts files of src/ but src/internal/**, without extension (`index` is `.`). */
+/**
+ * The public modules: the .ts files of src/ and src/testing/, without
+ * extension (`index` is `.`, `testing/index` is `./testing`); src/internal/**
+ * is not public.
+ */
 const publicModules = (): Array<string> =>
-  fs.readdirSync(path.join(root, "src"), { withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
-    .map((entry) => entry.name.replace(/\.ts$/, ""))
-    .sort((a, b) => (a === "index" ? -1 : b === "index" ? 1 : a.localeCompare(b)))
+  ["", "testing/"].flatMap((folder) =>
+    fs.readdirSync(path.join(root, "src", folder), { withFileTypes: true })
+      .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
+      .map((entry) => `${folder}${entry.name.replace(/\.ts$/, "")}`)
+  ).sort((a, b) => (a === "index" ? -1 : b === "index" ? 1 : a.localeCompare(b)))
+
+const subpathOf = (module: string): string => module === "index" ? "." : `./${module.replace(/\/index$/, "")}`
+
+/**
+ * The dependencies as users install them: the simulator of the testing
+ * entry is a workspace of this repository, named at the very version beside
+ * it, exactly, and nothing may point at a path.
+ */
+const publishedDependencies = (manifest: { readonly dependencies?: Record<string, string> }) => {
+  const simulator = JSON.parse(fs.readFileSync(path.join(root, "..", "simulator", "package.json"), "utf8"))
+  const dependencies = manifest.dependencies ?? {}
+  if (dependencies[simulator.name] !== simulator.version) {
+    throw new Error(`build: depends on ${simulator.name}@${dependencies[simulator.name]}, not ${simulator.version}`)
+  }
+  for (const [name, range] of Object.entries(dependencies)) {
+    if (/^(file|link|workspace):/.test(range)) throw new Error(`build: dependency ${name} is ${range}`)
+  }
+  return dependencies
+}
 
 const main = () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
@@ -46,7 +70,7 @@ const main = () => {
     for (const file of [`${base}.js`, `${base}.d.ts`]) {
       if (!fs.existsSync(path.join(dist, file))) throw new Error(`build: dist/${file} was not emitted`)
     }
-    exports[module === "index" ? "." : `./${module}`] = { types: `${base}.d.ts`, default: `${base}.js` }
+    exports[subpathOf(module)] = { types: `${base}.d.ts`, default: `${base}.js` }
   }
   exports["./internal/*"] = null
 
@@ -58,6 +82,7 @@ const main = () => {
     type: "module",
     sideEffects: false,
     engines: manifest.engines,
+    dependencies: publishedDependencies(manifest),
     peerDependencies: manifest.peerDependencies,
     exports
   })

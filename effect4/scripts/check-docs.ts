@@ -84,7 +84,11 @@ const main = (): number => {
       compilerOptions: {
         noEmit: true,
         noUnusedLocals: false,
-        paths: { "@modelgates/effect4": ["../../src/index.ts"], "@modelgates/effect4/*": ["../../src/*.ts"] }
+        paths: {
+          "@modelgates/effect4": ["../../src/index.ts"],
+          "@modelgates/effect4/testing": ["../../src/testing/index.ts"],
+          "@modelgates/effect4/*": ["../../src/*.ts"]
+        }
       },
       include: ["blocks"]
     })

@@ -2,10 +2,13 @@
  * Checks @modelgates/effect4 as users get it, on Node 24:
  * 1. builds dist/ (scripts/build.ts) and packs it with `npm pack`;
  * 2. runs publint (strict) and @arethetypeswrong/cli (ESM only) on the tarball;
- * 3. installs the tarball with effect@4.1.5 into a fresh project in a
- *    temporary folder, and fails on any peer dependency warning;
- * 4. runs a call of the installed package against a loopback server, and
- *    type-checks a program under node16 and bundler resolution.
+ * 3. installs the tarball with effect@4.1.5, and the tarball of the simulator
+ *    it depends on (`@modelgates/simulator`, simulator/dist, not on the
+ *    registry before its first release), into a fresh project in a temporary
+ *    folder, and fails on any peer dependency warning;
+ * 4. runs a call of the installed package against a loopback server and
+ *    against the testing entry's simulators, and type-checks a program under
+ *    node16 and bundler resolution.
  *
  * Run with Node 24: `node scripts/check-package.ts` (`npm run check:package:effect4` at the root).
  */
@@ -52,7 +55,19 @@ const pinned = (name: string): string => {
 
 const main = () => {
   let tarball = ""
+  let simulatorTarball = ""
   step("build", () => run(process.execPath, ["scripts/build.ts"]))
+  step("build and pack @modelgates/simulator", () => {
+    run(process.execPath, ["--import", "tsx", path.join(repository, "simulator", "scripts", "build.ts")], {
+      cwd: repository
+    })
+    const packDir = fs.mkdtempSync(path.join(os.tmpdir(), "modelgates-simulator-pack-"))
+    const [packed] = JSON.parse(
+      run("npm", ["pack", "--json", "--pack-destination", packDir], { cwd: path.join(repository, "simulator", "dist") })
+    )
+    simulatorTarball = path.join(packDir, packed.filename)
+    return path.basename(simulatorTarball)
+  })
   step("pack", () => {
     const packDir = fs.mkdtempSync(path.join(os.tmpdir(), "modelgates-effect4-pack-"))
     const [packed] = JSON.parse(
@@ -83,6 +98,7 @@ const main = () => {
       "--no-audit",
       "--no-fund",
       "--no-package-lock",
+      simulatorTarball,
       tarball,
       pinned("effect"),
       pinned("typescript")
@@ -90,7 +106,10 @@ const main = () => {
     if (/peer|ERESOLVE/i.test(output)) throw new Error(`npm warned about peer dependencies:\n${output}`)
     return output
   })
-  step("run a call against a loopback server", () => run(process.execPath, ["run.mjs"], { cwd: project }))
+  step(
+    "run a call against a loopback server and the testing entry's simulators",
+    () => run(process.execPath, ["run.mjs"], { cwd: project })
+  )
   for (const [module, moduleResolution] of [["node16", "node16"], ["preserve", "bundler"]]) {
     step(`type-check under moduleResolution ${moduleResolution}`, () => {
       const tsconfig = `tsconfig.${moduleResolution}.json`

@@ -6,6 +6,7 @@
  * test clock can drive readiness, rate limits and storms.
  */
 import * as Errors from "../../core/Errors.js"
+import type * as Wire from "../../core/Wire.js"
 import type { DurationInput } from "./Duration.js"
 import * as Duration from "./Duration.js"
 import * as Generations from "./Generations.js"
@@ -13,6 +14,14 @@ import * as Random from "./Random.js"
 
 export type { WireObject } from "./Generations.js"
 type WireObject = Generations.WireObject
+
+/**
+ * A model's value, in the SDK's field names, as its wire JSON (keys renamed,
+ * date-times given as epoch milliseconds or ISO strings): for the adapter of
+ * a client whose models do not encode to the wire themselves.
+ */
+export const toWire: (model: Wire.ModelName, value: { readonly [name: string]: unknown }) => WireObject =
+  Generations.toWire
 
 // -----------------------------------------------------------------------------
 // options and models

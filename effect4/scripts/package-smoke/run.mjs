@@ -1,5 +1,8 @@
-// Runs a call of the installed package against a loopback server, on FetchHttpClient.
+// Runs a call of the installed package against a loopback server, on FetchHttpClient, then against the
+// testing entry's simulators: in memory, and served on loopback.
 import { Generations, ModelGatesConfig, RetryPolicy } from "@modelgates/effect4"
+import { ModelGatesSimulator } from "@modelgates/effect4/testing"
+import * as ModelGatesSimulatorServer from "@modelgates/effect4/testing/ModelGatesSimulatorServer"
 import { Effect, Layer } from "effect"
 import { FetchHttpClient } from "effect/http"
 import * as fs from "node:fs"
@@ -28,3 +31,30 @@ try {
 } finally {
   server.close()
 }
+
+const lookUpFirst = Effect.gen(function*() {
+  const simulator = yield* ModelGatesSimulator.ModelGatesSimulator
+  const [id] = yield* simulator.ids
+  return (yield* Generations.getGeneration({ id })).data
+})
+const inMemory = await Effect.runPromise(
+  Effect.provide(
+    lookUpFirst,
+    Layer.merge(
+      ModelGatesSimulator.layer({ seed: 3 }),
+      ModelGatesConfig.layer({ apiKey: ModelGatesSimulator.defaultApiKey })
+    )
+  )
+)
+console.log(`smoke: the in-memory simulator answered ${inMemory.id} (${inMemory.model})`)
+const served = await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+  const server = yield* ModelGatesSimulatorServer.serve({ seed: 3 })
+  const [id] = yield* server.simulator.ids
+  const sdk = Layer.merge(
+    FetchHttpClient.layer,
+    ModelGatesConfig.layer({ apiKey: ModelGatesSimulator.defaultApiKey, baseUrl: server.url })
+  )
+  return yield* Effect.provide(Generations.getGeneration({ id }), sdk)
+})))
+if (served.data.id !== inMemory.id) throw new Error("the served simulator answered another generation")
+console.log(`smoke: the served simulator answered ${served.data.id}, as in memory`)
