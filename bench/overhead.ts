@@ -10,14 +10,12 @@
  * This is how the src changes recommended in docs/benchmarks.md were tried:
  * copy src to /tmp, patch the copy, pass it as `--src patched=/tmp/…/src`.
  */
-import * as esbuild from "esbuild"
 import { mkdirSync, readFileSync } from "node:fs"
-import { dirname, join, relative, resolve } from "node:path"
+import { join, resolve } from "node:path"
 import { performance } from "node:perf_hooks"
-import { fileURLToPath, pathToFileURL } from "node:url"
+import { pathToFileURL } from "node:url"
+import { benchDir, bundleAgainst, rootDir } from "./srcAlias.js"
 
-const benchDir = dirname(fileURLToPath(import.meta.url))
-const rootDir = resolve(benchDir, "..")
 const buildDir = join(benchDir, "build")
 const args = process.argv.slice(2)
 const option = (name: string) => {
@@ -33,31 +31,8 @@ args.forEach((arg, i) => {
   sources.set(name, resolve(dir))
 })
 
-const build = async (name: string, srcDir: string): Promise<string> => {
-  const outfile = join(buildDir, `overhead.${name}.mjs`)
-  await esbuild.build({
-    entryPoints: [join(benchDir, "overhead-cases.ts")],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
-    plugins: [{
-      name: "src-alias",
-      setup(b) {
-        b.onResolve({ filter: /^\.\.\/src\// }, (resolveArgs) => ({
-          path: join(
-            srcDir,
-            relative(join(rootDir, "src"), resolve(benchDir, resolveArgs.path)).replace(/\.js$/, ".ts")
-          )
-        }))
-      }
-    }]
-  })
-  return outfile
-}
+const build = (name: string, srcDir: string): Promise<string> =>
+  bundleAgainst("overhead-cases.ts", join(buildDir, `overhead.${name}.mjs`), srcDir)
 
 const main = async () => {
   mkdirSync(buildDir, { recursive: true })

@@ -57,14 +57,12 @@ import * as esbuild from "esbuild"
 import { type ChildProcess, execFileSync, fork } from "node:child_process"
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { cpus, loadavg } from "node:os"
-import { dirname, join, relative, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
+import { join, relative, resolve } from "node:path"
 import { gzipSync } from "node:zlib"
 import { buildEffect4Children, effect4Missing, type Effect4Setup } from "./effect4Build.js"
 import { summarize } from "./profile.js"
+import { benchDir, rootDir, srcAlias } from "./srcAlias.js"
 
-const benchDir = dirname(fileURLToPath(import.meta.url))
-const rootDir = resolve(benchDir, "..")
 const buildDir = join(benchDir, "build")
 const fixture = join(rootDir, "test/fixtures/generation.full.json")
 
@@ -194,19 +192,6 @@ const startServer = (script: string): Promise<{ readonly port: number; readonly 
 // -----------------------------------------------------------------------------
 // builds
 // -----------------------------------------------------------------------------
-
-/** Points imports of `../src/…` (from bench files) at another copy of src. */
-const srcAlias = (srcDir: string): esbuild.Plugin => ({
-  name: "src-alias",
-  setup(build) {
-    build.onResolve({ filter: /^(\.\.\/)+src\// }, (resolveArgs) => {
-      if (!resolveArgs.importer.startsWith(benchDir)) return undefined
-      const target = resolve(dirname(resolveArgs.importer), resolveArgs.path)
-      const inSrc = relative(join(rootDir, "src"), target)
-      return { path: join(srcDir, inSrc.replace(/\.js$/, ".ts")) }
-    })
-  }
-})
 
 /**
  * The files of a copy of src that import its `internal/decoder.ts`: a call

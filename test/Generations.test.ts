@@ -1,4 +1,4 @@
-import { describe, expect, it } from "@effect/vitest"
+import { assert, describe, expect, it } from "@effect/vitest"
 import { Cause, Duration, Effect, Exit, Layer, Logger, LogLevel, Option } from "effect"
 import * as util from "node:util"
 import { Generations, ModelGatesConfig, Models, RetryPolicy } from "../src/index.js"
@@ -180,6 +180,27 @@ describe("Generations", () => {
         expect(error._tag === "RequestTimeoutError" && error.timeout).toEqual(Duration.seconds(2))
         expect(error.message).toContain("2s")
         expect(error._tag === "RequestTimeoutError" && error.isRetryable).toBe(true)
+      }))
+
+    it.effect("concurrent attempts each end at their own deadline, a shorter one started after a longer one too", () =>
+      Effect.gen(function*() {
+        // One timer serves every attempt of a clock: it must wake for the 5 s deadline that came in after the 30 s one.
+        const answersIn20s = yield* always(respond(200, fixture("generation.full.json"), { delay: "20 seconds" }))
+        const answersIn10s = yield* always(respond(200, fixture("generation.full.json"), { delay: "10 seconds" }))
+        const call = (mock: typeof answersIn20s, timeout: Duration.DurationInput) =>
+          Generations.getGeneration({ id: "gen-1" }, { timeout, retryPolicy: RetryPolicy.none }).pipe(
+            Effect.provide(layerWith(mock)),
+            Effect.either
+          )
+        const exit = yield* runWithTestClock(
+          Effect.all([call(answersIn20s, "30 seconds"), call(answersIn10s, "5 seconds")], { concurrency: 2 }),
+          { step: "250 millis" }
+        )
+        assert(Exit.isSuccess(exit))
+        const [long, short] = exit.value
+        expect(long._tag).toBe("Right")
+        assert(short._tag === "Left" && short.left._tag === "RequestTimeoutError")
+        expect(short.left.timeout).toEqual(Duration.seconds(5))
       }))
 
     it.effect("a plain number is milliseconds", () =>

@@ -27,6 +27,7 @@ import * as ModelGatesConfig from "../ModelGatesConfig.js"
 import * as ModelGatesError from "../ModelGatesError.js"
 import * as Models from "../Models.js"
 import type * as RetryPolicy from "../RetryPolicy.js"
+import * as Deadlines from "./deadlines.js"
 import * as Decoder from "./decoder.js"
 import * as Telemetry from "./telemetry.js"
 
@@ -396,15 +397,12 @@ const send = <A>(
       : Option.getOrElse(decodeTimeout(options.timeout), () => config.timeout)
     const once = attempt(client, operation, request, call)
     const bounded = Duration.isFinite(timeout)
-      ? Effect.timeoutFail(once, {
-        duration: timeout,
-        onTimeout: () =>
-          new ModelGatesError.RequestTimeoutError({
-            message: Errors.timeoutMessage(call.describe, Duration.format(timeout)),
-            url: urlOf(request),
-            timeout
-          }, true)
-      })
+      ? Deadlines.bounded(once, timeout, () =>
+        new ModelGatesError.RequestTimeoutError({
+          message: Errors.timeoutMessage(call.describe, Duration.format(timeout)),
+          url: urlOf(request),
+          timeout
+        }, true))
       : once
     const policy = options?.retryPolicy ?? config.retryPolicy
     return Effect.catchAll(bounded, (first) => retryAfter(first, bounded, policy))
