@@ -80,10 +80,15 @@ const effect4Resolution = (dir: string): esbuild.Plugin => ({
   }
 })
 
-/** Builds `effect4/client.ts` and `effect4/decode.ts` into `outdir`. */
-export const buildEffect4Children = async (benchDir: string, outdir: string, dir: string): Promise<void> => {
+/** Builds the entries of `bench/effect4/` named in `names` into `outdir`, as `<name>.mjs`. */
+export const buildEffect4Entries = async (
+  benchDir: string,
+  outdir: string,
+  dir: string,
+  names: ReadonlyArray<string>
+): Promise<void> => {
   await esbuild.build({
-    entryPoints: ["client", "decode"].map((name) => ({ in: join(benchDir, "effect4", `${name}.ts`), out: name })),
+    entryPoints: names.map((name) => ({ in: join(benchDir, "effect4", `${name}.ts`), out: name })),
     outdir,
     outExtension: { ".js": ".mjs" },
     bundle: true,
@@ -95,3 +100,7 @@ export const buildEffect4Children = async (benchDir: string, outdir: string, dir
     plugins: [effect4Resolution(dir)]
   })
 }
+
+/** Builds `effect4/client.ts` and `effect4/decode.ts` into `outdir`. */
+export const buildEffect4Children = (benchDir: string, outdir: string, dir: string): Promise<void> =>
+  buildEffect4Entries(benchDir, outdir, dir, ["client", "decode"])

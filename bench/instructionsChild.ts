@@ -1,24 +1,5 @@
-/**
- * The client process that `instructions.ts` runs under callgrind:
- * `node instructionsChild.mjs <client> <origin> <calls>` makes exactly
- * `calls` calls of one client of clients.ts, 32 at a time, checks each
- * result's id, and exits.
- */
+/** The Effect 3 (and transport) clients of clients.ts under callgrind: see callsChild.ts. */
+import { runCalls } from "./callsChild.js"
 import { clients } from "./clients.js"
-import { generationId } from "./transportClients.js"
 
-const [name, origin, calls] = process.argv.slice(2)
-const make = clients[name]
-if (make === undefined) throw new Error(`no client named ${name}`)
-const client = await make(origin)
-let started = 0
-const worker = async () => {
-  while (started < Number(calls)) {
-    started++
-    const id = await client.call()
-    if (id !== generationId) throw new Error(`${name} returned ${id}`)
-  }
-}
-await Promise.all(Array.from({ length: 32 }, worker))
-await client.close()
-process.exit(0)
+await runCalls(clients)

@@ -114,9 +114,10 @@ export interface Options {
    * context, applied once per client (not on every call). Add a header, log
    * each request, route through a proxy, hook a test: the rest of the
    * application's HTTP is untouched. A fiber the middleware forks with
-   * `Effect.fork` is a child of the fiber the request runs in (the one that
-   * made the call, usually) and lives as long as that fiber: use
-   * `Effect.forkDaemon` for work of its own.
+   * `Effect.fork` is a child of the fiber the request runs in, which is the
+   * attempt's own fiber (the calling one only when `timeout` is `Infinity`)
+   * and ends with the attempt: use `Effect.forkDaemon` for work that should
+   * outlive it.
    *
    * @example
    * ```ts

@@ -435,19 +435,25 @@ describe("the timeout under the live clock", () => {
           HttpClientResponse.fromWeb(request, new Response(fixture("generation.full.json"), { status: 200 }))
         )
       )
-      const call = Effect.zipRight(
-        Generations.getGeneration({ id: "gen-1" }).pipe(
-          Effect.provide(
-            Layer.merge(Layer.succeed(HttpClient.HttpClient, client), ModelGatesConfig.layer({ apiKey: secretKey }))
-          )
-        ),
-        FiberRef.get(written)
-      )
+      const callWith = (options?: { readonly timeout: number }) =>
+        Effect.zipRight(
+          Generations.getGeneration({ id: "gen-1" }, options).pipe(
+            Effect.provide(
+              Layer.merge(Layer.succeed(HttpClient.HttpClient, client), ModelGatesConfig.layer({ apiKey: secretKey }))
+            )
+          ),
+          FiberRef.get(written)
+        )
+      const call = callWith()
       const alone = yield* Effect.locally(call, written, 0)
       const child = yield* Effect.fork(Effect.never)
       const withChild = yield* Effect.locally(call, written, 0)
       yield* Fiber.interrupt(child)
       expect(withChild).toBe(alone)
+      // and as when nothing bounds the attempt: a successful attempt's writes reach the caller, as a race keeps
+      // its winner's
+      expect(alone).toBe(1)
+      expect(yield* Effect.locally(callWith({ timeout: Infinity }), written, 0)).toBe(1)
     }))
 
   it.live("interrupting the caller interrupts the attempt, and no timer is left behind", () =>

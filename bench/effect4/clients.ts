@@ -23,6 +23,7 @@
  *   `effect4-undici-guarded-json` (diagnostic): the same with `response.json`.
  * - `sdk4-undici`, `sdk4-fetch`: `@modelgates/effect4`'s
  *   `Generations.getGeneration` with its default config, checked at start.
+ *   `sdk4-undici-notimeout` (diagnostic): the same with `timeout: Infinity`.
  * - `undici`, `fetch`, `official`: as in the Effect 3 children, so that the
  *   effect4 SDK can be paired with the official client in one process.
  */
@@ -162,14 +163,14 @@ const guardedClient = (transport: Transport, schema = true): Make => async (orig
  * start unless its config is the default (30 s per attempt,
  * `RetryPolicy.defaultPolicy`) and tracing is on, as for the Effect 3 line.
  */
-const sdkClient = (transport: Transport): Make => async (origin) => {
+const sdkClient = (transport: Transport, defaults = true): Make => async (origin) => {
   const sdk = await loadSdk4("Generations", "ModelGatesConfig", "RetryPolicy")
   const Effect = await import("effect/Effect")
   const Duration = await import("effect/Duration")
   const Layer = await import("effect/Layer")
   const References = await import("effect/References")
   const layer = Layer.merge(
-    sdk.ModelGatesConfig.layer({ apiKey, baseUrl: `${origin}/api/v1` }),
+    sdk.ModelGatesConfig.layer({ apiKey, baseUrl: `${origin}/api/v1`, ...(defaults ? {} : { timeout: Infinity }) }),
     await transportLayer(transport)
   )
   const checkDefaults = async (run: <X>(effect: Effect.Effect<X, unknown, never>) => Promise<X>) => {
@@ -187,7 +188,11 @@ const sdkClient = (transport: Transport): Make => async (origin) => {
     }
     if (!tracing) throw new Error("tracing is off in the effect4 SDK client's runtime")
   }
-  return runtimeClient(layer, (id) => sdk.Generations.getGeneration({ id }), checkDefaults)
+  return runtimeClient(
+    layer,
+    (id) => sdk.Generations.getGeneration({ id }),
+    defaults ? checkDefaults : undefined
+  )
 }
 
 export const clients: Record<string, Make> = {
@@ -198,5 +203,6 @@ export const clients: Record<string, Make> = {
   "effect4-fetch-guarded": guardedClient("fetch"),
   "effect4-undici-guarded-json": guardedClient("undici", false),
   "sdk4-undici": sdkClient("undici"),
-  "sdk4-fetch": sdkClient("fetch")
+  "sdk4-fetch": sdkClient("fetch"),
+  "sdk4-undici-notimeout": sdkClient("undici", false)
 }

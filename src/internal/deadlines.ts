@@ -15,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
+import * as Runtime from "effect/Runtime"
 
 /** One attempt's deadline. */
 interface Watch {
@@ -117,11 +118,14 @@ const unwatch = (dog: Watchdog, watch: Watch): Effect.Effect<void> =>
   })
 
 /**
- * `self` bounded by `timeout`, in a fiber of its own: when the time is up the
- * fiber is interrupted (aborting its request) and, once it has ended, the call
- * fails with `onTimeout()`, even if the attempt could not be interrupted and
- * finished late. On success the attempt's `FiberRef`s are kept, as a race
- * keeps its winner's.
+ * `self` bounded by `timeout`, in a fiber of its own that starts at once
+ * (`Runtime.runFork`, in the caller's runtime: its context, span and
+ * `FiberRef`s) and that the caller awaits: when the time is up the fiber is
+ * interrupted (aborting its request) and, once it has ended, the call fails
+ * with `onTimeout()`, even if the attempt could not be interrupted and
+ * finished late. Interrupting the caller interrupts the attempt and waits for
+ * it. On success the attempt's `FiberRef`s are kept, as a race keeps its
+ * winner's.
  */
 export const bounded = <A, E, E2>(
   self: Effect.Effect<A, E>,
@@ -129,34 +133,28 @@ export const bounded = <A, E, E2>(
   onTimeout: () => E2
 ): Effect.Effect<A, E | E2> =>
   Effect.clockWith((clock) =>
-    Effect.uninterruptibleMask((restore) => {
-      const watch: Watch = {
-        deadline: clock.unsafeCurrentTimeMillis() + Duration.toMillis(timeout),
-        fiber: undefined,
-        done: false,
-        expired: false
-      }
-      const attempt = Effect.ensuring(
-        restore(self),
-        Effect.sync(() => {
-          watch.done = true
-        })
-      )
-      return Effect.flatMap(Effect.fork(attempt), (fiber) => {
+    Effect.flatMap(Effect.runtime<never>(), (runtime) =>
+      Effect.async<A, E | E2>((resume) => {
         const dog = watchdogOf(clock)
+        const watch: Watch = {
+          deadline: clock.unsafeCurrentTimeMillis() + Duration.toMillis(timeout),
+          fiber: undefined,
+          done: false,
+          expired: false
+        }
+        const fiber = Runtime.runFork(runtime)(self)
         watch.fiber = fiber
         dog.watches.add(watch)
-        const ended = Effect.onInterrupt(restore(Fiber.await(fiber)), () => Fiber.interrupt(fiber))
-        const settled = (exit: Exit.Exit<A, E>): Effect.Effect<A, E | E2> =>
-          watch.expired
+        fiber.addObserver((exit) => {
+          watch.done = true
+          const result: Effect.Effect<A, E | E2> = watch.expired
             ? Effect.fail(onTimeout())
             : Exit.isSuccess(exit)
             ? Effect.as(Fiber.inheritAll(fiber), exit.value)
             : exit
-        return Effect.zipRight(
-          wakeBy(dog, clock, watch.deadline),
-          Effect.ensuring(Effect.flatMap(ended, settled), unwatch(dog, watch))
-        )
-      })
-    })
+          resume(Effect.zipRight(unwatch(dog, watch), result))
+        })
+        if (!watch.done && dog.wakeAt > watch.deadline) Runtime.runFork(runtime)(wakeBy(dog, clock, watch.deadline))
+        return Effect.zipRight(Fiber.interrupt(fiber), unwatch(dog, watch))
+      }))
   )

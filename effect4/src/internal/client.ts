@@ -414,7 +414,7 @@ export const execute = <A, O extends Operations.Operation>(
         }
         const problem = inputProblem(operation.spec.name, input, options)
         const run = problem === undefined
-          ? Effect.withParentSpan(send(operation, input, options, call), span)
+          ? Effect.withParentSpan(send(operation, input, options, call), span, { captureStackTrace: false })
           : Effect.fail(problem)
         return Effect.onExit(run, (exit) => Telemetry.record(span, call, startedAt, exit, operation.describe))
       })
