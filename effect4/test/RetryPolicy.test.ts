@@ -4,6 +4,13 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
+import {
+  failureFrom,
+  type FailureMakers,
+  policyCases,
+  policyFrom,
+  wrongWaits
+} from "../../test/scenarios/retryPolicies.js"
 import { Generations, ModelGatesError, RetryPolicy } from "../src/index.js"
 import { fixture, json, replies, testConfig } from "./utils/MockHttp.js"
 import { runWithTestClock } from "./utils/TestTime.js"
@@ -38,6 +45,13 @@ const connectionError = new ModelGatesError.ConnectionError({
   reason: "Transport"
 })
 
+const failures: FailureMakers<ModelGatesError.ModelGatesError> = {
+  status: statusError,
+  connection: () => connectionError,
+  timeout: () => new ModelGatesError.RequestTimeoutError({ message: "slow", url: "x", timeout: Duration.seconds(1) }),
+  invalidRequest: () => new ModelGatesError.InvalidRequestError({ message: "empty", field: "id" })
+}
+
 /**
  * The waits a policy chooses for a run of failures, in milliseconds, stepping
  * the schedule by hand; the list ends where the policy gives up.
@@ -66,108 +80,24 @@ const expectJittered = (actual: number, nominal: number, slack = 0) => {
 }
 
 describe("RetryPolicy", () => {
-  describe("defaultPolicy", () => {
-    it.effect("retries a retryable error 5 times, backing off from 500 ms by 1.5 with jitter", () =>
-      Effect.gen(function*() {
-        const delays = yield* waits(RetryPolicy.defaultPolicy, times(20, statusError(500)))
-        expect(delays).toHaveLength(5)
-        delays.forEach((delay, n) => expectJittered(delay, 500 * 1.5 ** n))
-      }))
-
-    it.effect("does not retry what is not worth retrying", () =>
-      Effect.gen(function*() {
-        for (const status of [400, 401, 402, 403, 404, 418]) {
-          expect(yield* waits(RetryPolicy.defaultPolicy, times(5, statusError(status)))).toEqual([])
-        }
-        const invalid = new ModelGatesError.InvalidRequestError({ message: "empty", field: "id" })
-        expect(yield* waits(RetryPolicy.defaultPolicy, [invalid])).toEqual([])
-        for (const status of [408, 429, 500, 502, 503, 504, 524, 529]) {
-          expect(yield* waits(RetryPolicy.defaultPolicy, [statusError(status)])).toHaveLength(1)
-        }
-        expect(yield* waits(RetryPolicy.defaultPolicy, [connectionError])).toHaveLength(1)
-      }))
-
-    it.effect("stops at the first error that is not worth retrying", () =>
-      Effect.gen(function*() {
-        const delays = yield* waits(RetryPolicy.defaultPolicy, [statusError(500), statusError(502), statusError(401)])
-        expect(delays).toHaveLength(2)
-      }))
-
-    it.effect("honours Retry-After when it is longer than the backoff", () =>
-      Effect.gen(function*() {
-        const delays = yield* waits(RetryPolicy.defaultPolicy, [statusError(429, "3 seconds"), statusError(429, 100)])
-        expect(delays[0]).toBe(3000)
-        expectJittered(delays[1], 750)
-      }))
-
-    it.effect("fails at once when the server asks to wait more than 60 seconds", () =>
-      Effect.gen(function*() {
-        expect(yield* waits(RetryPolicy.defaultPolicy, [statusError(429, "61 seconds")])).toEqual([])
-        expect(yield* waits(RetryPolicy.defaultPolicy, [statusError(429, "60 seconds")])).toEqual([60_000])
-        expect(yield* waits(RetryPolicy.defaultPolicy, [statusError(429, "3 hours")])).toEqual([])
-      }))
-
-    it.effect("never plans a wait that ends past 2 minutes", () =>
-      Effect.gen(function*() {
-        const delays = yield* waits(RetryPolicy.defaultPolicy, times(5, statusError(429, "50 seconds")))
-        expect(delays).toEqual([50_000, 50_000])
-      }))
-  })
-
-  it.effect("none never retries", () =>
-    Effect.gen(function*() {
-      expect(yield* waits(RetryPolicy.none, times(3, statusError(500)))).toEqual([])
-    }))
-
-  describe("backoff", () => {
-    it.effect("takes the official clients' knobs, plain numbers as milliseconds", () =>
-      Effect.gen(function*() {
-        const policy = RetryPolicy.backoff({ initialInterval: 1000, exponent: 2, maxInterval: 5000, maxRetries: 4 })
-        const delays = yield* waits(policy, times(10, statusError(503)))
-        expect(delays).toHaveLength(4)
-        expectJittered(delays[0], 1000)
-        expectJittered(delays[1], 2000)
-        expectJittered(delays[2], 4000)
-        expect(delays[3]).toBeCloseTo(5000, 3)
-      }))
-
-    it.effect("honours Retry-After only up to maxRetryAfter, whatever maxInterval is", () =>
-      Effect.gen(function*() {
-        const policy = RetryPolicy.backoff({ maxRetryAfter: "10 seconds", maxInterval: "2 seconds" })
-        expect(yield* waits(policy, [statusError(429, "8 seconds")])).toEqual([8000])
-        expect(yield* waits(policy, [statusError(429, "11 seconds")])).toEqual([])
-      }))
-
-    it.effect("jitter: false gives the nominal waits", () =>
-      Effect.gen(function*() {
-        const delays = yield* waits(RetryPolicy.backoff({ jitter: false }), times(10, statusError(500)))
-        expect(delays.map(Math.round)).toEqual([500, 750, 1125, 1688, 2531])
-      }))
-
-    it.effect("maxElapsedTime: the last wait may end at the budget, not past it", () =>
-      Effect.gen(function*() {
-        const within = (maxElapsedTime: Duration.Input) =>
-          waits(
-            RetryPolicy.backoff({ initialInterval: "4 seconds", exponent: 1, jitter: false, maxElapsedTime }),
-            times(10, statusError(500))
+  describe("the shared policy table (test/scenarios/retryPolicies.ts)", () => {
+    for (const { failures: run, name, policy, waits: expected } of policyCases) {
+      it.effect(name, () =>
+        Effect.gen(function*() {
+          const planned = yield* waits(
+            policyFrom(policy, RetryPolicy),
+            run.map((failure) => failureFrom(failure, failures))
           )
-        expect(yield* within("11999 millis")).toEqual([4000, 4000])
-        expect(yield* within("12 seconds")).toEqual([4000, 4000, 4000])
-      }))
-
-    it.effect("retryConnectionErrors: false leaves connection errors and timeouts alone", () =>
-      Effect.gen(function*() {
-        const policy = RetryPolicy.backoff({ retryConnectionErrors: false })
-        const timeout = new ModelGatesError.RequestTimeoutError({
-          message: "slow",
-          url: "x",
-          timeout: Duration.seconds(1)
-        })
-        expect(yield* waits(policy, [connectionError])).toEqual([])
-        expect(yield* waits(policy, [timeout])).toEqual([])
-        expect(yield* waits(policy, [statusError(500)])).toHaveLength(1)
-      }))
+          expect(wrongWaits(planned, expected)).toBeUndefined()
+        }))
+    }
   })
+
+  it.effect("backoff takes durations in any form Duration reads", () =>
+    Effect.gen(function*() {
+      const policy = RetryPolicy.backoff({ initialInterval: "1 second", maxInterval: "5 seconds", jitter: false })
+      expect(yield* waits(policy, times(6, statusError(500)))).toEqual([1000, 1500, 2250, 3375, 5000])
+    }))
 
   it.effect("the building blocks compose with any Schedule", () =>
     Effect.gen(function*() {
