@@ -1,5 +1,6 @@
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -11,6 +12,7 @@ import * as Generations from "../src/Generations.js"
 import * as Models from "../src/Models.js"
 import * as RetryPolicy from "../src/RetryPolicy.js"
 import { fixture, json, mockClient, replies, testConfig, testKey } from "./utils/MockHttp.js"
+import { runWithTestClock } from "./utils/TestTime.js"
 
 const id = "gen-1763633730-Qm9kZWxHYXRlcyBmdWxs"
 
@@ -120,6 +122,90 @@ describe("Generations", () => {
         yield* TestClock.adjust("250 millis")
         const error = yield* Effect.flip(Fiber.join(fiber))
         expect(error._tag).toBe("RequestTimeoutError")
+      }))
+
+    it.effect("concurrent attempts each end at their own deadline, a shorter one started after a longer one too", () =>
+      Effect.gen(function*() {
+        // One timer serves every attempt of a clock: it must wake for the 5 s deadline that came in after the 30 s one.
+        const answeringIn = (delay: Duration.Input) =>
+          mockClient(() => ({ effect: Effect.as(Effect.sleep(delay), json(200, fixture("generation.full.json"))) }))
+        const call = (http: ReturnType<typeof answeringIn>, timeout: Duration.Input) =>
+          Generations.getGeneration({ id }, { timeout, retryPolicy: RetryPolicy.none }).pipe(
+            Effect.provide([http.layer, testConfig()]),
+            Effect.result
+          )
+        const exit = yield* runWithTestClock(
+          Effect.all([call(answeringIn("20 seconds"), "30 seconds"), call(answeringIn("10 seconds"), "5 seconds")], {
+            concurrency: 2
+          }),
+          { step: "250 millis" }
+        )
+        assert.isTrue(Exit.isSuccess(exit))
+        if (!Exit.isSuccess(exit)) return
+        const [long, short] = exit.value
+        expect(long._tag).toBe("Success")
+        assert.isTrue(short._tag === "Failure" && short.failure._tag === "RequestTimeoutError")
+        if (short._tag === "Failure" && short.failure._tag === "RequestTimeoutError") {
+          expect(Duration.toMillis(short.failure.timeout)).toBe(5000)
+        }
+      }))
+
+    it.effect("an attempt that cannot be interrupted and answers late still fails with the timeout", () =>
+      Effect.gen(function*() {
+        const http = mockClient(() => ({
+          effect: Effect.uninterruptible(
+            Effect.as(Effect.sleep("3 seconds"), json(200, fixture("generation.full.json")))
+          )
+        }))
+        const startedAt = yield* Clock.currentTimeMillis
+        const exit = yield* runWithTestClock(
+          Generations.getGeneration({ id }, { timeout: "1 second", retryPolicy: RetryPolicy.none }).pipe(
+            Effect.provide([http.layer, testConfig()])
+          ),
+          { step: "250 millis" }
+        )
+        const error = yield* Effect.flip(exit)
+        expect(error._tag).toBe("RequestTimeoutError")
+        // It fails once the attempt has ended, not at the deadline.
+        expect((yield* Clock.currentTimeMillis) - startedAt).toBe(3000)
+      }))
+
+    it.effect("interrupting the caller interrupts the attempt, and no timer is left behind", () =>
+      Effect.gen(function*() {
+        let interrupted = 0
+        const http = mockClient(() => ({
+          effect: Effect.onInterrupt(Effect.never, () =>
+            Effect.sync(() => {
+              interrupted++
+            }))
+        }))
+        // The clock of the call, counting the sleeps under way on it.
+        const testClock = yield* Effect.clockWith(Effect.succeed)
+        let sleeping = 0
+        const counting: Clock.Clock = {
+          ...testClock,
+          sleep: (duration) =>
+            Effect.suspend(() => {
+              sleeping++
+              return Effect.ensuring(testClock.sleep(duration), Effect.sync(() => sleeping--))
+            })
+        }
+        const fiber = yield* Generations.getGeneration({ id }, { timeout: "30 seconds" }).pipe(
+          Effect.provide([http.layer, testConfig()]),
+          Effect.provideService(Clock.Clock, counting),
+          Effect.forkChild
+        )
+        const settled = (done: () => boolean) =>
+          Effect.gen(function*() {
+            for (let i = 0; i < 100 && !done(); i++) yield* Effect.yieldNow
+          })
+        yield* settled(() => http.sent.length === 1)
+        expect(http.sent).toHaveLength(1)
+        expect(sleeping).toBe(1)
+        yield* Fiber.interrupt(fiber)
+        expect(interrupted).toBe(1)
+        yield* settled(() => sleeping === 0)
+        expect(sleeping).toBe(0)
       }))
 
     it.effect("a timed-out attempt is retried by the policy", () =>

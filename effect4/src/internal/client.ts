@@ -23,6 +23,7 @@ import type * as WireDecoder from "../../../core/WireDecoder.js"
 import * as ModelGatesConfig from "../ModelGatesConfig.js"
 import * as ModelGatesError from "../ModelGatesError.js"
 import type * as RetryPolicy from "../RetryPolicy.js"
+import * as Deadlines from "./deadlines.js"
 import * as Decoder from "./decoder.js"
 import * as Telemetry from "./telemetry.js"
 
@@ -371,17 +372,12 @@ const send = <A>(
       : Option.getOrElse(decodeTimeout(options.timeout), () => config.timeout)
     const once = attempt(client, operation, request, call)
     const bounded = Duration.isFinite(timeout)
-      ? Effect.timeoutOrElse(once, {
-        duration: timeout,
-        orElse: () =>
-          Effect.fail(
-            new ModelGatesError.RequestTimeoutError({
-              message: Errors.timeoutMessage(call.describe, Duration.format(timeout)),
-              url: urlOf(request),
-              timeout
-            })
-          )
-      })
+      ? Deadlines.bounded(once, timeout, () =>
+        new ModelGatesError.RequestTimeoutError({
+          message: Errors.timeoutMessage(call.describe, Duration.format(timeout)),
+          url: urlOf(request),
+          timeout
+        }))
       : once
     const policy = options?.retryPolicy ?? config.retryPolicy
     return Effect.catch(bounded, (first) => retryAfter(first, bounded, policy))
