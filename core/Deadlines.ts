@@ -8,7 +8,7 @@
 /** One attempt's deadline. */
 export interface Watch<F> {
   readonly deadline: number
-  fiber: F | undefined
+  readonly fiber: F
   /** The attempt has ended: its deadline no longer matters. */
   done: boolean
   /** The deadline passed while the attempt was still running. */
@@ -98,7 +98,7 @@ export const wake = <F, S>(
       next = Math.min(next, watched.deadline)
     } else {
       dog.watches.delete(watched)
-      if (!watched.done && watched.fiber !== undefined) {
+      if (!watched.done) {
         watched.expired = true
         expired.push(watched.fiber)
       }

@@ -183,7 +183,12 @@ describe("Generations", () => {
         const testClock = yield* Effect.clockWith(Effect.succeed)
         let sleeping = 0
         const counting: Clock.Clock = {
-          ...testClock,
+          currentTimeMillisUnsafe: () => testClock.currentTimeMillisUnsafe(),
+          currentTimeMillis: testClock.currentTimeMillis,
+          currentTimeNanosUnsafe: () => testClock.currentTimeNanosUnsafe(),
+          currentTimeNanos: testClock.currentTimeNanos,
+          monotonicTimeNanosUnsafe: () => testClock.monotonicTimeNanosUnsafe(),
+          monotonicTimeNanos: testClock.monotonicTimeNanos,
           sleep: (duration) =>
             Effect.suspend(() => {
               sleeping++
