@@ -223,14 +223,13 @@ const stopSignals = ["SIGINT", "SIGTERM", "SIGHUP"] as const
 
 /**
  * Resolves when the command should stop: on SIGINT, SIGTERM or SIGHUP, or,
- * started by npm, when npm's process has gone. npm (npx, npm exec, npm run)
+ * started by npm, when npm's process (`parent`, read at start) has gone. npm (npx, npm exec, npm run)
  * runs a command through `sh -c` and passes SIGTERM to that shell only, which
  * dies without passing it on: `kill $!` after `npx modelgates-simulator &`
  * would leave the server running.
  */
-const stopped = (env: NodeJS.ProcessEnv): Promise<string> =>
+const stopped = (env: NodeJS.ProcessEnv, parent: number): Promise<string> =>
   new Promise((resolve) => {
-    const parent = process.ppid
     const watch = env["npm_command"] === undefined ? undefined : setInterval(() => {
       if (process.ppid !== parent) done("\nThe npm process that started the simulator exited: simulator stopped.")
     }, 250)
@@ -247,9 +246,13 @@ const run = async (argv: ReadonlyArray<string>, env: NodeJS.ProcessEnv): Promise
   const parsed = parse(argv, env)
   if (parsed._tag === "Help") return void console.log(usage)
   if (parsed._tag === "List") return void console.log(Engine.make(parsed.options).ids().join("\n"))
+  // The parent is read before anything is printed: once the banner is out, whoever started the simulator may stop
+  // it at once, and npm's shell may already be gone.
+  const parent = process.ppid
   const server = await Server.serve(parsed.options)
+  const stop = stopped(env, parent)
   console.log(banner(server, parsed.options, server.simulator.generations()))
-  const message = await stopped(env)
+  const message = await stop
   await server.close()
   console.log(message)
 }
