@@ -156,6 +156,20 @@ describe("telemetry", () => {
       expect(spans.find((span) => span.name === "next step")?.parentName).toBe("caller")
     }))
 
+  it.effect("after a call, the caller's next span is still the caller's child, timeout on or off", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = makeRecordingTracer()
+      const mock = yield* always(full)
+      for (const timeout of [Duration.seconds(30), Duration.infinity]) {
+        yield* Effect.gen(function*() {
+          yield* Generations.getGeneration({ id: "gen-1" }, { timeout })
+          yield* Effect.void.pipe(Effect.withSpan("next step"))
+        }).pipe(Effect.withSpan("caller"), Effect.withTracer(tracer), Effect.provide(layerWith(mock)))
+      }
+      const next = spans.filter((span) => span.name === "next step")
+      expect(next.map((span) => span.parentName)).toEqual(["caller", "caller"])
+    }))
+
   it.effect("null fields of the generation are left off the span", () =>
     Effect.gen(function*() {
       const { spans, tracer } = makeRecordingTracer()

@@ -1,4 +1,5 @@
 import { assert, describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
@@ -39,6 +40,20 @@ describe("telemetry", () => {
       expect(span.attributes.get("modelgates.generation.total_cost")).toBe(response.data.totalCost)
       expect(span.attributes.get("http.response.status_code")).toBe(200)
       expect(span.attributes.get("modelgates.attempts")).toBe(1)
+    }))
+
+  it.effect("after a call, the caller's next span is still the caller's child, timeout on or off", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = makeRecordingTracer()
+      const http = replies(json(200, fixture("generation.full.json")))
+      for (const timeout of [Duration.seconds(30), Duration.infinity]) {
+        yield* Effect.gen(function*() {
+          yield* Generations.getGeneration({ id }, { timeout })
+          yield* Effect.void.pipe(Effect.withSpan("next step"))
+        }).pipe(Effect.withSpan("caller"), Effect.provide([http.layer, testConfig()]), Effect.withTracer(tracer))
+      }
+      const next = spans.filter((span) => span.name === "next step")
+      expect(next.map(parentName)).toEqual(["caller", "caller"])
     }))
 
   it.effect("a failed call's span carries the error's tag and the last status, and is ended", () =>

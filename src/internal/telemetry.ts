@@ -9,27 +9,34 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
+import * as MetricKey from "effect/MetricKey"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
 import * as Names from "../../core/Telemetry.js"
 
-const requests = Metric.counter(Names.metrics.requests.name, {
+/**
+ * Each metric is made from a key that already carries the operation (and the
+ * outcome) as tags. A metric tagged with `Metric.tagged` builds and looks up a
+ * new key on every update; a keyed one finds its state once, and again only
+ * when the caller's own metric labels (`Effect.tagMetrics`) are new.
+ */
+const requestsKey = MetricKey.counter(Names.metrics.requests.name, {
   description: Names.metrics.requests.description,
   incremental: true
 })
 
-const duration = Metric.histogram(
+const durationKey = MetricKey.histogram(
   Names.metrics.duration.name,
   MetricBoundaries.exponential(Names.metrics.duration.boundaries),
   Names.metrics.duration.description
 )
 
-const retries = Metric.counter(Names.metrics.retries.name, {
+const retriesKey = MetricKey.counter(Names.metrics.retries.name, {
   description: Names.metrics.retries.description,
   incremental: true
 })
 
-/** The metrics of one operation, tagged once rather than on every call. */
+/** The metrics of one operation, made once rather than on every call. */
 interface OperationMetrics {
   readonly requests: Map<string, Metric.Metric.Counter<number>>
   readonly duration: Metric.Metric.Histogram<number>
@@ -43,8 +50,8 @@ const metricsOf = (operation: string): OperationMetrics => {
   if (metrics === undefined) {
     metrics = {
       requests: new Map(),
-      duration: Metric.tagged(duration, Names.metricAttributes.operation, operation),
-      retries: Metric.tagged(retries, Names.metricAttributes.operation, operation)
+      duration: Metric.fromMetricKey(MetricKey.tagged(durationKey, Names.metricAttributes.operation, operation)),
+      retries: Metric.fromMetricKey(MetricKey.tagged(retriesKey, Names.metricAttributes.operation, operation))
     }
     byOperation.set(operation, metrics)
   }
@@ -54,9 +61,11 @@ const metricsOf = (operation: string): OperationMetrics => {
 const requestsOf = (metrics: OperationMetrics, operation: string, outcome: string): Metric.Metric.Counter<number> => {
   let counter = metrics.requests.get(outcome)
   if (counter === undefined) {
-    counter = requests.pipe(
-      Metric.tagged(Names.metricAttributes.operation, operation),
-      Metric.tagged(Names.metricAttributes.outcome, outcome)
+    counter = Metric.fromMetricKey(
+      requestsKey.pipe(
+        MetricKey.tagged(Names.metricAttributes.operation, operation),
+        MetricKey.tagged(Names.metricAttributes.outcome, outcome)
+      )
     )
     metrics.requests.set(outcome, counter)
   }
