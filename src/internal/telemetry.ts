@@ -18,7 +18,7 @@ import * as Names from "../../core/Telemetry.js"
  * Each metric is made from a key that already carries the operation (and the
  * outcome) as tags. A metric tagged with `Metric.tagged` builds and looks up a
  * new key on every update; a keyed one finds its state once, and again only
- * when the caller's own metric labels (`Effect.tagMetrics`) are new.
+ * under metric labels the caller has set anew (`Effect.tagMetrics`).
  */
 const requestsKey = MetricKey.counter(Names.metrics.requests.name, {
   description: Names.metrics.requests.description,
