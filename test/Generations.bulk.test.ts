@@ -4,8 +4,9 @@
  */
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Cause, Chunk, Clock, Duration, Effect, Fiber, Layer, Option, Schedule, Stream, TestClock } from "effect"
+import { Cause, Chunk, Clock, Duration, Effect, Exit, Fiber, Layer, Option, Schedule, Stream, TestClock } from "effect"
 import { Generations, ModelGatesConfig, ModelGatesError, RetryPolicy } from "../src/index.js"
+import * as Waiting from "./scenarios/waiting.js"
 import { fixtureJson, secretKey } from "./utils/MockHttp.js"
 import { runWithTestClock } from "./utils/TestTime.js"
 
@@ -73,82 +74,49 @@ const settle = Effect.promise(() => new Promise<void>((resolve) => setImmediate(
 const found = (id: string): Answer => ({ status: 200, body: generationBody(id) })
 const notFound: Answer = { status: 404, body: envelope(404, "Generation not found") }
 
+/** The error a failed exit failed with, if any. */
+const failureOf = <A, E>(exit: Exit.Exit<A, E>): E | undefined =>
+  Exit.isFailure(exit) ? Option.getOrUndefined(Cause.failureOption(exit.cause)) : undefined
+
+/** The in-memory server's answer for a lookup of the shared waiting scenarios. */
+const answerOf = (id: string, lookup: Waiting.Lookup): Answer => {
+  const delay = Duration.millis(lookup.delay)
+  if (lookup.answer === "found") return { ...found(id), delay }
+  if (lookup.answer === "notFound") return { ...notFound, delay }
+  const headers = { "retry-after": String(lookup.answer.retryAfterSeconds) }
+  return { status: 429, body: envelope(429, "slow down"), headers, delay }
+}
+
 describe("Generations.waitForGeneration", () => {
-  it.effect("polls a 404 on the default schedule: 250 ms, ×1.5, at most 2 s a wait", () =>
-    Effect.gen(function*() {
-      const server = yield* makeServer((id, n) => n < 9 ? { ...notFound, delay: 0 } : { ...found(id), delay: 0 })
-      const fiber = yield* Generations.waitForGeneration({ id: "gen-late" }).pipe(
-        Effect.provide(server.layer),
-        Effect.fork
-      )
-      const expected = [250, 375, 562.5, 843.75, 1265.625, 1898.4375, 2000, 2000, 2000]
-      for (const wait of expected) {
-        yield* settle
-        yield* TestClock.adjust(Duration.millis(wait))
-      }
-      const response = yield* Fiber.join(fiber)
-      expect(response.data.id).toBe("gen-late")
-      const gaps = server.arrivals.slice(1).map((arrival, i) => arrival.at - server.arrivals[i]!.at)
-      expect(gaps).toEqual(expected)
-    }))
-
-  it.effect("polls until maxWait, the last poll at maxWait itself, then fails with GenerationNotReadyError", () =>
-    Effect.gen(function*() {
-      const server = yield* makeServer(() => ({ ...notFound, delay: 0 }))
-      const fiber = yield* Generations.waitForGeneration({ id: "gen-never" }, {
-        maxWait: "5 seconds",
-        poll: Schedule.spaced("2 seconds")
-      }).pipe(Effect.provide(server.layer), Effect.flip, Effect.fork)
-      for (const wait of [2000, 2000, 1000]) {
-        yield* settle
-        yield* TestClock.adjust(Duration.millis(wait))
-      }
-      // Looks at 0, 2 s and 4 s; the wait to 6 s is cut to end at 5 s, where it looks one last time.
-      const error = yield* Fiber.join(fiber)
-      assert(error._tag === "GenerationNotReadyError")
-      expect(error.id).toBe("gen-never")
-      expect(error.attempts).toBe(4)
-      expect(error.elapsed).toEqual(Duration.seconds(5))
-      expect(error.isRetryable).toBe(false)
-      expect(error.message).toBe(
-        "Generations.waitForGeneration(\"gen-never\"): still not found after 4 lookups in 5s"
-      )
-      expect(server.arrivals.map((arrival) => arrival.at)).toEqual([0, 2000, 4000, 5000])
-    }))
-
-  it.effect("with the default poll, a wait of 2 seconds looks last at 2 seconds", () =>
-    Effect.gen(function*() {
-      const server = yield* makeServer(() => ({ ...notFound, delay: 0 }))
-      const fiber = yield* Generations.waitForGeneration({ id: "gen-never" }, { maxWait: "2 seconds" }).pipe(
-        Effect.provide(server.layer),
-        Effect.flip,
-        Effect.fork
-      )
-      for (const wait of [250, 375, 562.5, 812.5]) {
-        yield* settle
-        yield* TestClock.adjust(Duration.millis(wait))
-      }
-      const error = yield* Fiber.join(fiber)
-      assert(error._tag === "GenerationNotReadyError")
-      expect(server.arrivals.map((arrival) => arrival.at)).toEqual([0, 250, 625, 1187.5, 2000])
-      expect(error.elapsed).toEqual(Duration.seconds(2))
-    }))
-
-  it.effect("a lookup in flight at maxWait runs to its end, and no poll starts after maxWait", () =>
-    Effect.gen(function*() {
-      const server = yield* makeServer(() => ({ ...notFound, delay: "10 seconds" }))
-      const fiber = yield* Generations.waitForGeneration({ id: "gen-slow" }, { maxWait: "3 seconds" }).pipe(
-        Effect.provide(server.layer),
-        Effect.flip,
-        Effect.fork
-      )
-      yield* TestClock.adjust("10 seconds")
-      const error = yield* Fiber.join(fiber)
-      assert(error._tag === "GenerationNotReadyError")
-      expect(error.elapsed).toEqual(Duration.seconds(10))
-      expect(error.attempts).toBe(1)
-      expect(server.arrivals.map((arrival) => arrival.at)).toEqual([0])
-    }))
+  for (const scenario of Waiting.cases) {
+    it.effect(scenario.name, () =>
+      Effect.gen(function*() {
+        const server = yield* makeServer((id, n) => answerOf(id, scenario.lookup(n)))
+        const fiber = yield* Generations.waitForGeneration({ id: scenario.id }, {
+          maxWait: scenario.maxWait === undefined ? undefined : Duration.millis(scenario.maxWait),
+          poll: scenario.pollSpaced === undefined ? undefined : Schedule.spaced(Duration.millis(scenario.pollSpaced))
+        }).pipe(Effect.provide(server.layer), Effect.exit, Effect.fork)
+        for (const step of scenario.steps) {
+          yield* settle
+          yield* TestClock.adjust(Duration.millis(step))
+        }
+        const exit = yield* Fiber.join(fiber)
+        expect(server.arrivals.map((arrival) => arrival.at)).toEqual(scenario.arrivals)
+        const outcome = scenario.outcome
+        if (outcome._tag === "Found") {
+          assert(Exit.isSuccess(exit))
+          expect(exit.value.data.id).toBe(scenario.id)
+          return
+        }
+        const error = failureOf(exit)
+        assert(error?._tag === "GenerationNotReadyError")
+        expect(error.id).toBe(scenario.id)
+        expect(error.attempts).toBe(outcome.attempts)
+        expect(error.elapsed).toEqual(Duration.millis(outcome.elapsed))
+        expect(error.isRetryable).toBe(false)
+        if (outcome.message !== undefined) expect(error.message).toBe(outcome.message)
+      }))
+  }
 
   it.effect("errors other than 404 are not polled: a 401 fails at once", () =>
     Effect.gen(function*() {
@@ -159,26 +127,6 @@ describe("Generations.waitForGeneration", () => {
       )
       expect(error._tag).toBe("UnauthorizedResponseError")
       expect(server.arrivals).toHaveLength(1)
-    }))
-
-  it.effect("a 429 between 404s keeps the retry policy and honours Retry-After", () =>
-    Effect.gen(function*() {
-      const server = yield* makeServer((id, n) =>
-        n === 0
-          ? { ...notFound, delay: 0 }
-          : n === 1
-          ? { status: 429, body: envelope(429, "slow down"), headers: { "retry-after": "3" }, delay: 0 }
-          : { ...found(id), delay: 0 }
-      )
-      const fiber = yield* Generations.waitForGeneration({ id: "gen-9" }).pipe(
-        Effect.provide(server.layer),
-        Effect.fork
-      )
-      yield* TestClock.adjust("250 millis")
-      yield* TestClock.adjust("3 seconds")
-      const response = yield* Fiber.join(fiber)
-      expect(response.data.id).toBe("gen-9")
-      expect(server.arrivals.map((arrival) => arrival.at)).toEqual([0, 250, 3250])
     }))
 
   it.effect("its error union has no NotFoundResponseError and has GenerationNotReadyError", () =>
