@@ -98,8 +98,8 @@ export interface Options {
   readonly userAgent?: string | undefined
   /**
    * Per attempt; default 30 seconds. A plain number means milliseconds.
-   * `Infinity` (or `Duration.infinity`) turns it off, saving the cost of
-   * racing a timer on every attempt; then nothing bounds a stalled response.
+   * `Infinity` (or `Duration.infinity`) turns it off, saving the fiber each
+   * attempt otherwise runs in; then nothing bounds a stalled response.
    */
   readonly timeout?: Duration.DurationInput | undefined
   /** Default {@link RetryPolicy.defaultPolicy}. */
